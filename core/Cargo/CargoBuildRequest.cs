@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Core.Cargo;
+
+/// <summary>What to ask of cargo; <see cref="ToProcessRequest"/> is the exact command line.</summary>
+public sealed record CargoBuildRequest(
+    RustToolchain Toolchain,
+    string ManifestPath,
+    string Profile,
+    IReadOnlyList<string> Features,
+    bool Locked,
+    bool Offline,
+    IReadOnlyList<string> ExtraArguments)
+{
+    /// <summary>
+    /// cargo runs in the workspace so that its <c>.cargo/config.toml</c> applies, with <c>RUSTC</c> pinned to the rustc
+    /// the toolchain was matched with. Diagnostics come as JSON: <c>json-render-diagnostics</c> would turn them into text.
+    /// </summary>
+    public ProcessRequest ToProcessRequest(string workspaceRoot)
+    {
+        var arguments = new List<string>
+        {
+            "build",
+            "--message-format=json",
+            "--manifest-path", ManifestPath,
+            "--target", Toolchain.Target,
+            "--profile", Profile,
+        };
+        if (Features.Count > 0)
+        {
+            arguments.Add("--features");
+            arguments.Add(string.Join(",", Features));
+        }
+
+        if (Locked)
+        {
+            arguments.Add("--locked");
+        }
+
+        if (Offline)
+        {
+            arguments.Add("--offline");
+        }
+
+        arguments.AddRange(ExtraArguments);
+        return new ProcessRequest(Toolchain.Cargo, arguments, workspaceRoot, ToolchainEnvironment(Toolchain));
+    }
+
+    public static IReadOnlyDictionary<string, string?> ToolchainEnvironment(RustToolchain toolchain) => new Dictionary<string, string?>
+    {
+        ["RUSTC"] = toolchain.Rustc,
+        ["CARGO_TERM_COLOR"] = "never",
+    };
+
+    /// <summary>Splits <c>CargoFeatures</c>: commas, semicolons or spaces, as cargo's own <c>--features</c> accepts.</summary>
+    public static IReadOnlyList<string> SplitFeatures(string? features) =>
+        (features ?? string.Empty).Split(new[] { ',', ';', ' ' }, System.StringSplitOptions.RemoveEmptyEntries).ToList();
+}

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Core.Cargo;
+
+public sealed record CargoBuildResult(bool Success, IReadOnlyList<CargoArtifact> Artifacts);
+
+/// <summary>Runs <c>cargo build</c>, reports rustc's diagnostics as they come and collects the workspace's artifacts.</summary>
+public sealed class CargoBuilder
+{
+    private readonly IProcessRunner runner;
+    private readonly IDiagnosticSink sink;
+
+    public CargoBuilder(IProcessRunner runner, IDiagnosticSink sink)
+    {
+        this.runner = runner;
+        this.sink = sink;
+    }
+
+    public CargoBuildResult Build(CargoBuildRequest request, CargoWorkspace workspace, CancellationToken cancellation)
+    {
+        var process = request.ToProcessRequest(workspace.WorkspaceRoot);
+        sink.Info(process.ToString(), important: true);
+
+        var members = new HashSet<string>(workspace.Members.Select(m => m.Id));
+        var artifacts = new List<CargoArtifact>();
+        var cargoErrors = new List<string>();
+        var reportedErrors = 0;
+        var gate = new object();
+
+        void OnOutput(string line)
+        {
+            lock (gate)
+            {
+                switch (CargoMessageReader.Read(line, workspace.WorkspaceRoot))
+                {
+                    case CargoArtifact artifact when members.Contains(artifact.PackageId):
+                        artifacts.Add(artifact);
+                        break;
+                    case CargoCompilerMessage { Diagnostic: { } diagnostic } message:
+                        sink.Info(message.Rendered);
+                        sink.Report(diagnostic);
+                        if (diagnostic.Severity == Severity.Error)
+                        {
+                            reportedErrors++;
+                        }
+
+                        break;
+                    case CargoCompilerMessage message:
+                        sink.Info(message.Rendered);
+                        break;
+                    case CargoOtherMessage { Text: var text } when !text.StartsWith("{", StringComparison.Ordinal):
+                        sink.Info(text);
+                        break;
+                }
+            }
+        }
+
+        void OnError(string line)
+        {
+            lock (gate)
+            {
+                sink.Info(line);
+                if (line.StartsWith("error:", StringComparison.Ordinal) || (cargoErrors.Count > 0 && line.Trim().Length > 0))
+                {
+                    cargoErrors.Add(line.Trim());
+                }
+            }
+        }
+
+        int exitCode;
+        try
+        {
+            exitCode = runner.Run(process, OnOutput, OnError, cancellation);
+        }
+        catch (ProcessStartException e)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CargoNotFound, $"{e.Message}. Set CargoPath to a working cargo."), e);
+        }
+
+        if (exitCode == 0)
+        {
+            return new CargoBuildResult(true, artifacts);
+        }
+
+        if (reportedErrors == 0)
+        {
+            // cargo's own failures (a bad manifest, an unreachable registry) come as text on stderr.
+            var summary = string.Join(" ", cargoErrors.Where(e => !e.StartsWith("error: could not compile", StringComparison.Ordinal)));
+            sink.Report(summary.Length > 0
+                ? Diagnostic.Error(ErrorCodes.CargoError, $"cargo: {StripPrefix(summary)}", request.ManifestPath)
+                : Diagnostic.Error(ErrorCodes.CargoBuildFailed, $"cargo build failed with exit code {exitCode}; its output is above.", request.ManifestPath));
+        }
+
+        return new CargoBuildResult(false, artifacts);
+    }
+
+    private static string StripPrefix(string text) =>
+        text.StartsWith("error: ", StringComparison.Ordinal) ? text.Substring("error: ".Length) : text;
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Core.Cargo;
+
+/// <summary>
+/// Finds a cargo and rustc that belong together and whose sysroot holds the target's standard library. rustup's
+/// cargo on PATH often lacks the Windows targets while a distribution's /usr/bin pair has them.
+/// </summary>
+public sealed class RustToolchainLocator
+{
+    private readonly IProcessRunner runner;
+
+    public RustToolchainLocator(IProcessRunner runner)
+    {
+        this.runner = runner;
+    }
+
+    /// <param name="workingDirectory">The workspace: rustup picks the toolchain from rust-toolchain files there.</param>
+    public RustToolchain Locate(ToolchainSearch search, string target, string workingDirectory, CancellationToken cancellation = default)
+    {
+        var candidates = search.Candidates();
+        if (candidates.Count == 0)
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.CargoNotFound,
+                "cargo was not found on PATH, in CARGO_HOME, ~/.cargo/bin" + (search.WindowsHost ? "" : ", /usr/bin or /usr/local/bin") +
+                ". Install Rust (rustup, or your distribution's rustc and cargo packages), or set CargoPath."));
+        }
+
+        var rejections = new List<string>();
+        foreach (var (cargo, rustc) in candidates)
+        {
+            var rejection = Probe(cargo, rustc, target, workingDirectory, cancellation, out var toolchain);
+            if (toolchain is not null)
+            {
+                return toolchain;
+            }
+
+            rejections.Add(rejection!);
+        }
+
+        var code = rejections.All(r => r.Contains("cannot run")) ? ErrorCodes.CargoNotFound : ErrorCodes.TargetStdMissing;
+        throw new WdkException(Diagnostic.Error(
+            code,
+            $"No Rust toolchain found that builds for '{target}': {string.Join("; ", rejections)}. " +
+            $"Install the target's standard library with 'rustup target add {target}'" +
+            (target.EndsWith("-windows-gnu", StringComparison.Ordinal)
+                ? ", or on Debian and Ubuntu with 'apt-get install rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64'"
+                : string.Empty) +
+            ", or point CargoPath and RustcPath at a toolchain that has it."));
+    }
+
+    private string? Probe(string cargo, string rustc, string target, string workingDirectory, CancellationToken cancellation, out RustToolchain? toolchain)
+    {
+        toolchain = null;
+        var cargoVersion = Version(cargo, workingDirectory, cancellation);
+        if (cargoVersion is null)
+        {
+            return $"{cargo} cannot run";
+        }
+
+        var rustcVersion = Version(rustc, workingDirectory, cancellation);
+        if (rustcVersion is null)
+        {
+            return $"{rustc} (paired with {cargo}) cannot run";
+        }
+
+        if (!CargoVersion.AreCompatible(cargoVersion, rustcVersion))
+        {
+            return $"{cargo} {cargoVersion} is too new for {rustc} {rustcVersion}";
+        }
+
+        var sysroot = Capture(rustc, workingDirectory, cancellation, "--print", "sysroot");
+        if (sysroot is null)
+        {
+            return $"{rustc} cannot print its sysroot";
+        }
+
+        if (!HasStandardLibrary(sysroot, target))
+        {
+            return $"{rustc} {rustcVersion} has no standard library for {target} in {sysroot}";
+        }
+
+        toolchain = new RustToolchain(cargo, rustc, cargoVersion, rustcVersion, sysroot, target);
+        return null;
+    }
+
+    /// <summary>Every sysroot keeps a target's <c>core</c> in <c>lib/rustlib/&lt;target&gt;/lib</c>.</summary>
+    public static bool HasStandardLibrary(string sysroot, string target)
+    {
+        var directory = Path.Combine(sysroot, "lib", "rustlib", target, "lib");
+        return Directory.Exists(directory) && Directory.EnumerateFiles(directory, "libcore-*.rlib").Any();
+    }
+
+    private Version? Version(string tool, string workingDirectory, CancellationToken cancellation)
+    {
+        var output = Capture(tool, workingDirectory, cancellation, "--version");
+        return output is null ? null : CargoVersion.Parse(output);
+    }
+
+    private string? Capture(string tool, string workingDirectory, CancellationToken cancellation, params string[] arguments)
+    {
+        if (!File.Exists(tool))
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = runner.Capture(new ProcessRequest(tool, arguments, workingDirectory), cancellation);
+            return result.ExitCode == 0 ? result.Output.Trim() : null;
+        }
+        catch (ProcessStartException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace WdkDriver.Core.Diagnostics;
+
+/// <summary>Every code the engine reports. Each one is documented in the README's error table.</summary>
+public static class ErrorCodes
+{
+    // WDK1xxx: the SDK and cargo.
+    public const string InternalError = "WDK1000";
+    public const string CargoManifestMissing = "WDK1001";
+    public const string CargoNotFound = "WDK1002";
+    public const string TargetStdMissing = "WDK1003";
+    public const string CargoMetadataFailed = "WDK1004";
+    public const string NoDriverCrate = "WDK1005";
+    public const string SeveralDriverCrates = "WDK1006";
+    public const string DriverCrateNotFound = "WDK1007";
+    public const string DriverCrateNotCdylib = "WDK1008";
+    public const string DriverModelMissing = "WDK1009";
+    public const string DriverModelInconsistent = "WDK1010";
+    public const string DriverModelInvalid = "WDK1011";
+    public const string WdfNeedsWindows = "WDK1012";
+    public const string UnsupportedPlatform = "WDK1013";
+    public const string CargoBuildFailed = "WDK1014";
+    public const string CargoError = "WDK1015";
+    public const string DriverBinaryMissing = "WDK1016";
+    public const string UnknownConfiguration = "WDK1017";
+    public const string RustTargetMismatch = "WDK1018";
+
+    // WDK5xxx: packaging.
+    public const string PackageLayoutFailed = "WDK5001";
+    public const string PackagePathInvalid = "WDK5002";
+}

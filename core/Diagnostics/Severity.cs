@@ -1,0 +1,8 @@
+namespace WdkDriver.Core.Diagnostics;
+
+public enum Severity
+{
+    Error,
+    Warning,
+    Message,
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using WdkDriver.Core.Cargo;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>
+/// Builds the Cargo workspace for the driver's platform and hands the driver binary, its symbols and the client
+/// executables to the later stages, together with the driver model from <c>[package.metadata.wdk]</c>.
+/// </summary>
+public sealed class CargoBuild : WdkTask
+{
+    [Required]
+    public string ManifestPath { get; set; } = string.Empty;
+
+    public string? Platform { get; set; }
+
+    public string? Configuration { get; set; }
+
+    /// <summary>In: the crate to package when the workspace has several. Out: the driver binary's name.</summary>
+    [Output]
+    public string? DriverName { get; set; }
+
+    public string? CargoFeatures { get; set; }
+
+    public bool CargoLocked { get; set; }
+
+    public bool CargoOffline { get; set; }
+
+    public string? CargoArguments { get; set; }
+
+    [Output]
+    public string? RustTarget { get; set; }
+
+    [Output]
+    public string? CargoProfile { get; set; }
+
+    [Output]
+    public string? CargoPath { get; set; }
+
+    [Output]
+    public string? RustcPath { get; set; }
+
+    [Output]
+    public string? DriverCrate { get; set; }
+
+    [Output]
+    public string? DriverType { get; set; }
+
+    [Output]
+    public string? KmdfVersionMajor { get; set; }
+
+    [Output]
+    public string? KmdfVersionMinor { get; set; }
+
+    [Output]
+    public string? KmdfMinimumVersionRequired { get; set; }
+
+    [Output]
+    public string? UmdfVersionMajor { get; set; }
+
+    [Output]
+    public string? UmdfVersionMinor { get; set; }
+
+    [Output]
+    public string? UmdfMinimumVersionRequired { get; set; }
+
+    [Output]
+    public string? CargoTargetDirectory { get; set; }
+
+    /// <summary>The cdylib as cargo wrote it; <c>PackagePath</c> is its name in the package (<c>booster.sys</c>).</summary>
+    [Output]
+    public ITaskItem[] DriverBinary { get; set; } = new ITaskItem[0];
+
+    [Output]
+    public ITaskItem[] DriverSymbols { get; set; } = new ITaskItem[0];
+
+    [Output]
+    public ITaskItem[] DriverClientFiles { get; set; } = new ITaskItem[0];
+
+    protected override void ExecuteCore()
+    {
+        var options = new CargoDriverBuildOptions(
+            ManifestPath,
+            BuildEngine.ProjectFileOfTaskNode,
+            Platform,
+            Configuration,
+            RustTarget,
+            CargoProfile,
+            CargoPath,
+            RustcPath,
+            DriverName,
+            CargoBuildRequest.SplitFeatures(CargoFeatures),
+            CargoLocked,
+            CargoOffline,
+            CommandLine.Split(CargoArguments));
+
+        var result = new CargoDriverBuild(ProcessRunner.Instance, this).Run(options, Cancellation);
+        if (result is null)
+        {
+            return;
+        }
+
+        var model = result.Driver.Model;
+        RustTarget = result.Toolchain.Target;
+        CargoProfile = result.Profile;
+        CargoPath = result.Toolchain.Cargo;
+        RustcPath = result.Toolchain.Rustc;
+        DriverName = result.Driver.Name;
+        DriverCrate = result.Driver.Package.Name;
+        DriverType = model.TypeName;
+        KmdfVersionMajor = Text(model.KmdfVersionMajor);
+        KmdfVersionMinor = Text(model.TargetKmdfVersionMinor);
+        KmdfMinimumVersionRequired = Text(model.MinimumKmdfVersionMinor);
+        UmdfVersionMajor = Text(model.UmdfVersionMajor);
+        UmdfVersionMinor = Text(model.TargetUmdfVersionMinor);
+        UmdfMinimumVersionRequired = Text(model.MinimumUmdfVersionMinor);
+        CargoTargetDirectory = result.Workspace.TargetDirectory;
+
+        var outputs = result.Outputs;
+        var binary = new TaskItem(outputs.Binary);
+        binary.SetMetadata("PackagePath", outputs.PackageFileName);
+        binary.SetMetadata("DriverType", model.TypeName);
+        binary.SetMetadata("Crate", result.Driver.Package.Name);
+        DriverBinary = new ITaskItem[] { binary };
+        DriverSymbols = outputs.Symbols is null ? new ITaskItem[0] : new ITaskItem[] { PackageItem(outputs.Symbols) };
+        DriverClientFiles = outputs.ClientFiles.Select(PackageItem).ToArray();
+    }
+
+    private static ITaskItem PackageItem(string path)
+    {
+        var item = new TaskItem(path);
+        item.SetMetadata("PackagePath", System.IO.Path.GetFileName(path));
+        return item;
+    }
+
+    private static string? Text(int? number) => number?.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Threading;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using WdkDriver.Core.Diagnostics;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>
+/// Common ground of the SDK's tasks: coded failures become located MSBuild errors, anything unexpected becomes
+/// WDK1000 instead of a crash, and cancelling the build cancels the work.
+/// </summary>
+public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    protected CancellationToken Cancellation => cancellation.Token;
+
+    public void Cancel() => cancellation.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteCore();
+        }
+        catch (WdkException e)
+        {
+            Report(e.Diagnostic);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.High, $"{GetType().Name} was cancelled.");
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.LogError(null, ErrorCodes.InternalError, null, null, 0, 0, 0, 0,
+                $"{GetType().Name} failed unexpectedly: {e.GetType().Name}: {e.Message}. This is a bug in WdkDriver.Sdk; please report it with the build log.");
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The task's work. Report findings through <see cref="Report"/> or throw <see cref="WdkException"/>.</summary>
+    protected abstract void ExecuteCore();
+
+    public void Report(Diagnostic diagnostic)
+    {
+        switch (diagnostic.Severity)
+        {
+            case Severity.Error:
+                Log.LogError(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.EndLine, diagnostic.EndColumn, diagnostic.Message);
+                break;
+            case Severity.Warning:
+                Log.LogWarning(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.EndLine, diagnostic.EndColumn, diagnostic.Message);
+                break;
+            default:
+                Log.LogMessage(null, diagnostic.Code, null, diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.EndLine, diagnostic.EndColumn, MessageImportance.Normal, diagnostic.Message);
+                break;
+        }
+    }
+
+    public void Info(string message, bool important = false) =>
+        Log.LogMessage(important ? MessageImportance.High : MessageImportance.Normal, message);
+}

@@ -1,0 +1,47 @@
+namespace WdkDriver.Tests;
+
+/// <summary>
+/// Tools some tests need. Where one is missing locally the test is skipped and says what to install; on CI
+/// (CI=true) nothing is skipped, because .ci/run installs everything the README lists.
+/// </summary>
+internal static class Requirements
+{
+    public const string InstallHint = "run eng/install-prerequisites.sh";
+
+    public static bool OnCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A cargo of any kind, for host builds.</summary>
+    public static string? Cargo => FindOnPath("cargo") ?? (File.Exists("/usr/bin/cargo") ? "/usr/bin/cargo" : null);
+
+    /// <summary>Debian's Rust with the Windows standard library and mingw-w64: what builds a driver here.</summary>
+    public static bool WindowsRust =>
+        Directory.Exists("/usr/lib/rustlib/x86_64-pc-windows-gnu/lib")
+        && File.Exists("/usr/bin/cargo")
+        && FindOnPath("x86_64-w64-mingw32-gcc") is not null;
+
+    public static string? FindOnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, tool))
+            .FirstOrDefault(File.Exists);
+
+    public static string? SkipReason(bool available, string what) =>
+        available || OnCi ? null : $"Skipped: {what} is not installed ({InstallHint}).";
+}
+
+/// <summary>A test that builds Windows drivers with Rust; skipped, with the reason, where the toolchain is missing.</summary>
+public sealed class WindowsRustFactAttribute : FactAttribute
+{
+    public WindowsRustFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)");
+    }
+}
+
+public sealed class CargoFactAttribute : FactAttribute
+{
+    public CargoFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.Cargo is not null, "cargo");
+    }
+}

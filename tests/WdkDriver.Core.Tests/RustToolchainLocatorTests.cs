@@ -1,0 +1,119 @@
+using WdkDriver.Core.Cargo;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Processes;
+using WdkDriver.Tests;
+
+namespace WdkDriver.Core.Tests;
+
+public class RustToolchainLocatorTests : IDisposable
+{
+    private const string Target = "x86_64-pc-windows-gnu";
+    private readonly TempDirectory temp = new("toolchain");
+    private readonly ScriptedProcessRunner runner = new();
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>A bin folder with cargo and rustc, and a sysroot that has (or lacks) the target's standard library.</summary>
+    private string Installation(string name, string cargoVersion, string rustcVersion, bool hasTarget)
+    {
+        var bin = temp.Combine(name, "bin");
+        var sysroot = temp.Combine(name, "sysroot");
+        temp.Write(Path.Combine(name, "bin", "cargo"), "");
+        temp.Write(Path.Combine(name, "bin", "rustc"), "");
+        temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", "x86_64-unknown-linux-gnu", "lib", "libcore-1.rlib"), "");
+        if (hasTarget)
+        {
+            temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", Target, "lib", "libcore-2.rlib"), "");
+        }
+
+        runner.Answer(Path.Combine(bin, "cargo"), "--version", $"cargo {cargoVersion}")
+            .Answer(Path.Combine(bin, "rustc"), "--version", $"rustc {rustcVersion}")
+            .Answer(Path.Combine(bin, "rustc"), "--print sysroot", sysroot);
+        return bin;
+    }
+
+    /// <summary>A Unix search: this machine's /usr/bin and /usr/local/bin come after <paramref name="path"/>; the
+    /// scripted runner does not know them, so they only ever add a rejection.</summary>
+    private ToolchainSearch Search(string path) =>
+        new(null, null, path.Replace(';', ':'), CargoHome: null, UserHome: temp.Combine("home"), WindowsHost: false);
+
+    [Fact]
+    public void Skips_the_first_toolchain_on_PATH_when_it_lacks_the_target()
+    {
+        var rustup = Installation("rustup", "1.95.0", "1.95.0", hasTarget: false);
+        var debian = Installation("debian", "1.65.0", "1.63.0", hasTarget: true);
+
+        var toolchain = new RustToolchainLocator(runner).Locate(Search(rustup + ";" + debian), Target, temp.Path);
+
+        Assert.Equal(Path.Combine(debian, "cargo"), toolchain.Cargo);
+        Assert.Equal(new Version(1, 63, 0), toolchain.RustcVersion);
+        Assert.Equal(Target, toolchain.Target);
+    }
+
+    [Fact]
+    public void Never_pairs_a_cargo_with_a_much_older_rustc()
+    {
+        var mixed = Installation("mixed", "1.95.0", "1.63.0", hasTarget: true);
+
+        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(Search(mixed), Target, temp.Path));
+
+        Assert.Equal("WDK1003", error.Diagnostic.Code);
+        Assert.Contains("too new", error.Diagnostic.Message);
+    }
+
+    [Fact]
+    public void Missing_target_names_the_target_and_how_to_install_it()
+    {
+        var rustup = Installation("rustup", "1.95.0", "1.95.0", hasTarget: false);
+
+        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(Search(rustup), Target, temp.Path));
+
+        Assert.Equal("WDK1003", error.Diagnostic.Code);
+        Assert.Contains("rustup target add x86_64-pc-windows-gnu", error.Diagnostic.Message);
+        Assert.Contains("libstd-rust-dev-windows", error.Diagnostic.Message);
+        Assert.Contains("has no standard library for x86_64-pc-windows-gnu", error.Diagnostic.Message);
+    }
+
+    [Fact]
+    public void No_cargo_anywhere_is_WDK1002()
+    {
+        var nowhere = new ToolchainSearch(null, null, temp.Combine("empty"), null, temp.Combine("home"), WindowsHost: true);
+
+        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(nowhere, Target, temp.Path));
+
+        Assert.Equal("WDK1002", error.Diagnostic.Code);
+        Assert.Contains("CargoPath", error.Diagnostic.Message);
+    }
+
+    [Fact]
+    public void CargoPath_is_the_only_candidate_and_brings_its_own_rustc()
+    {
+        var rustup = Installation("rustup", "1.95.0", "1.95.0", hasTarget: false);
+        var debian = Installation("debian", "1.65.0", "1.63.0", hasTarget: true);
+        var search = new ToolchainSearch(Path.Combine(debian, "cargo"), null, rustup, null, null, WindowsHost: false);
+
+        var toolchain = new RustToolchainLocator(runner).Locate(search, Target, temp.Path);
+
+        Assert.Equal(Path.Combine(debian, "rustc"), toolchain.Rustc);
+        Assert.Single(search.Candidates());
+    }
+
+    [Fact]
+    public void A_CargoPath_that_does_not_run_is_WDK1002()
+    {
+        var search = new ToolchainSearch(temp.Combine("nowhere", "cargo"), null, null, null, null, WindowsHost: false);
+
+        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(search, Target, temp.Path));
+
+        Assert.Equal("WDK1002", error.Diagnostic.Code);
+    }
+
+    [WindowsRustFact]
+    public void On_this_machine_finds_a_toolchain_with_the_windows_gnu_target()
+    {
+        var toolchain = new RustToolchainLocator(ProcessRunner.Instance).Locate(ToolchainSearch.FromEnvironment(null, null), Target, temp.Path);
+
+        Assert.True(RustToolchainLocator.HasStandardLibrary(toolchain.Sysroot, Target));
+        Assert.True(CargoVersion.AreCompatible(toolchain.CargoVersion, toolchain.RustcVersion));
+    }
+}

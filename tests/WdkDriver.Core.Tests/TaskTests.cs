@@ -1,0 +1,106 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using WdkDriver.Sdk.Tasks;
+using WdkDriver.Tests;
+
+namespace WdkDriver.Core.Tests;
+
+public class TaskTests : IDisposable
+{
+    private readonly TempDirectory temp = new("tasks");
+
+    public void Dispose() => temp.Dispose();
+
+    private string CopyBooster()
+    {
+        TempDirectory.CopyTree(Path.Combine(RepositoryPaths.Samples, "Booster"), temp.Path);
+        return temp.Combine("Cargo.toml");
+    }
+
+    [WindowsRustFact]
+    public void CargoBuild_builds_the_Booster_sample_and_hands_over_driver_and_client()
+    {
+        var engine = new TestBuildEngine(temp.Combine("Booster.proj"));
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CopyBooster(), Platform = "x64", Configuration = "Debug" };
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Equal("x86_64-pc-windows-gnu", task.RustTarget);
+        Assert.Equal("dev", task.CargoProfile);
+        Assert.Equal("booster", task.DriverName);
+        Assert.Equal("WDM", task.DriverType);
+        Assert.Null(task.KmdfVersionMajor);
+        var binary = Assert.Single(task.DriverBinary);
+        Assert.Equal("booster.dll", Path.GetFileName(binary.ItemSpec));
+        Assert.Equal("booster.sys", binary.GetMetadata("PackagePath"));
+        Assert.True(File.Exists(binary.ItemSpec));
+        Assert.Contains(task.DriverClientFiles, c => c.GetMetadata("PackagePath") == "boost.exe" && File.Exists(c.ItemSpec));
+        Assert.StartsWith(temp.Path, task.CargoTargetDirectory);
+    }
+
+    [Fact]
+    public void CargoBuild_without_Cargo_toml_is_WDK1001_at_the_project_file()
+    {
+        var engine = new TestBuildEngine(temp.Combine("driver.proj"));
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = temp.Combine("Cargo.toml") };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("WDK1001", error.Code);
+        Assert.Equal(temp.Combine("driver.proj"), error.File);
+        Assert.Contains("CargoManifestPath", error.Message);
+    }
+
+    [CargoFact]
+    public void CargoBuild_with_an_unknown_platform_is_WDK1013()
+    {
+        var engine = new TestBuildEngine();
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CargoWorkspaces.Write(temp, "", ("drv", true, CargoWorkspaces.WdmModel)), Platform = "x86" };
+
+        Assert.False(task.Execute());
+
+        Assert.Equal("WDK1013", Assert.Single(engine.Errors).Code);
+    }
+
+    [WindowsRustFact]
+    public void CargoBuild_of_a_kmdf_driver_on_linux_is_WDK1012_located_in_Cargo_toml()
+    {
+        var manifest = CargoWorkspaces.Write(temp, "", ("drv", true, "[package.metadata.wdk.driver-model]\ndriver-type = \"KMDF\"\n"));
+        var engine = new TestBuildEngine();
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = manifest };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("WDK1012", error.Code);
+        Assert.Equal(temp.Combine("drv", "Cargo.toml"), error.File);
+        Assert.Equal("driver-type = \"KMDF\"", File.ReadAllLines(error.File)[error.LineNumber - 1]);
+        Assert.Empty(Directory.GetDirectories(temp.Path, "target"));
+    }
+
+    [Fact]
+    public void LayoutDriverPackage_places_items_at_their_PackagePath()
+    {
+        var engine = new TestBuildEngine();
+        var driver = new TaskItem(temp.Write("target/booster.dll", "driver"));
+        driver.SetMetadata("PackagePath", "booster.sys");
+        var client = new TaskItem(temp.Write("target/boost.exe", "client"));
+        var task = new LayoutDriverPackage { BuildEngine = engine, Files = new ITaskItem[] { driver, client }, Destination = temp.Combine("package") };
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Equal(new[] { "boost.exe", "booster.sys" }, Directory.GetFiles(temp.Combine("package")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void LayoutDriverPackage_reports_a_vanished_input_as_WDK5001_not_a_crash()
+    {
+        var engine = new TestBuildEngine();
+        var task = new LayoutDriverPackage { BuildEngine = engine, Files = new ITaskItem[] { new TaskItem(temp.Combine("gone.sys")) }, Destination = temp.Combine("package") };
+
+        Assert.False(task.Execute());
+
+        Assert.Equal("WDK5001", Assert.Single(engine.Errors).Code);
+    }
+}
