@@ -16,6 +16,10 @@ public sealed class CargoBuild : WdkTask
     [Required]
     public string ManifestPath { get; set; } = string.Empty;
 
+    /// <summary>The driver project, where errors about the project as a whole are reported.</summary>
+    [Required]
+    public string ProjectFile { get; set; } = string.Empty;
+
     public string? Platform { get; set; }
 
     public string? Configuration { get; set; }
@@ -85,7 +89,7 @@ public sealed class CargoBuild : WdkTask
     {
         var options = new CargoDriverBuildOptions(
             ManifestPath,
-            BuildEngine.ProjectFileOfTaskNode,
+            ProjectFile,
             Platform,
             Configuration,
             RustTarget,

@@ -77,15 +77,13 @@ public static class CargoMessageReader
 
         var span = PrimarySpan(message);
         string? file = null;
-        int line = 0, column = 0, endLine = 0, endColumn = 0;
+        int line = 0, column = 0;
         if (span is { } primary)
         {
             var fileName = String(primary, "file_name");
             file = string.IsNullOrEmpty(fileName) ? null : Combine(workspaceRoot, fileName!);
             line = Int(primary, "line_start");
             column = Int(primary, "column_start");
-            endLine = Int(primary, "line_end");
-            endColumn = Int(primary, "column_end");
             if (String(primary, "label") is { Length: > 0 } label)
             {
                 text += ": " + label;
@@ -94,7 +92,7 @@ public static class CargoMessageReader
 
         var diagnostic = severity == Severity.Message || text.Length == 0
             ? null
-            : new Diagnostic(severity, code, text, file, line, column, endLine, endColumn);
+            : new Diagnostic(severity, code, text, file, line, column);
         return new CargoCompilerMessage(String(root, "package_id") ?? string.Empty, diagnostic, rendered.TrimEnd());
     }
 

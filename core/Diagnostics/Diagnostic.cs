@@ -11,9 +11,7 @@ public sealed record Diagnostic(
     string Message,
     string? File = null,
     int Line = 0,
-    int Column = 0,
-    int EndLine = 0,
-    int EndColumn = 0)
+    int Column = 0)
 {
     public static Diagnostic Error(string code, string message, string? file = null, int line = 0, int column = 0) =>
         new(Severity.Error, code, message, file, line, column);

@@ -20,8 +20,8 @@ public class TaskTests : IDisposable
     [WindowsRustFact]
     public void CargoBuild_builds_the_Booster_sample_and_hands_over_driver_and_client()
     {
-        var engine = new TestBuildEngine(temp.Combine("Booster.proj"));
-        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CopyBooster(), Platform = "x64", Configuration = "Debug" };
+        var engine = new TestBuildEngine();
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CopyBooster(), ProjectFile = temp.Combine("Booster.proj"), Platform = "x64", Configuration = "Debug" };
 
         Assert.True(task.Execute(), engine.Log);
 
@@ -41,8 +41,8 @@ public class TaskTests : IDisposable
     [Fact]
     public void CargoBuild_without_Cargo_toml_is_WDK1001_at_the_project_file()
     {
-        var engine = new TestBuildEngine(temp.Combine("driver.proj"));
-        var task = new CargoBuild { BuildEngine = engine, ManifestPath = temp.Combine("Cargo.toml") };
+        var engine = new TestBuildEngine();
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = temp.Combine("Cargo.toml"), ProjectFile = temp.Combine("driver.proj") };
 
         Assert.False(task.Execute());
 
@@ -56,7 +56,7 @@ public class TaskTests : IDisposable
     public void CargoBuild_with_an_unknown_platform_is_WDK1013()
     {
         var engine = new TestBuildEngine();
-        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CargoWorkspaces.Write(temp, "", ("drv", true, CargoWorkspaces.WdmModel)), Platform = "x86" };
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CargoWorkspaces.Write(temp, "", ("drv", true, CargoWorkspaces.WdmModel)), ProjectFile = temp.Combine("driver.proj"), Platform = "x86" };
 
         Assert.False(task.Execute());
 
@@ -68,7 +68,7 @@ public class TaskTests : IDisposable
     {
         var manifest = CargoWorkspaces.Write(temp, "", ("drv", true, "[package.metadata.wdk.driver-model]\ndriver-type = \"KMDF\"\n"));
         var engine = new TestBuildEngine();
-        var task = new CargoBuild { BuildEngine = engine, ManifestPath = manifest };
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = manifest, ProjectFile = temp.Combine("driver.proj") };
 
         Assert.False(task.Execute());
 

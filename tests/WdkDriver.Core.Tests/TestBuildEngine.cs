@@ -6,10 +6,6 @@ namespace WdkDriver.Core.Tests;
 /// <summary>Collects what a task logs. Internal: xunit must not load MSBuild types while it discovers tests.</summary>
 internal sealed class TestBuildEngine : IBuildEngine
 {
-    public TestBuildEngine(string projectFile = "/work/driver/driver.proj")
-    {
-        ProjectFileOfTaskNode = projectFile;
-    }
 
     public List<BuildErrorEventArgs> Errors { get; } = new();
 
@@ -23,7 +19,7 @@ internal sealed class TestBuildEngine : IBuildEngine
 
     public int ColumnNumberOfTaskNode => 0;
 
-    public string ProjectFileOfTaskNode { get; }
+    public string ProjectFileOfTaskNode => "/sdk/WdkDriver.Cargo.targets";
 
     public string Log => string.Join("\n", Errors.Select(e => $"error {e.Code}: {e.Message}")
         .Concat(Warnings.Select(w => $"warning {w.Code}: {w.Message}"))

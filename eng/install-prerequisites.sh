@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building and testing drivers here needs, from Debian's archive: Rust with the Windows standard
+# library (rustc, cargo, libstd-rust-dev-windows) and mingw-w64, which links the driver. Safe to run again.
+set -euo pipefail
+
+packages=(
+  rustc cargo libstd-rust-dev-windows
+  gcc-mingw-w64-x86-64-win32 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "Prerequisites are installed."
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "Installing ${missing[*]} needs root (or sudo)." >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "Installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

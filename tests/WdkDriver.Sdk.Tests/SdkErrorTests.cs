@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Sdk.Tests;
+
+/// <summary>Bad input gives one coded, located error in MSBuild's canonical form, and no package.</summary>
+[Collection(SdkPackageCollection.Name)]
+public class SdkErrorTests
+{
+    private const string WdmDriver = """
+        [package]
+        name = "drv"
+        version = "0.1.0"
+        edition = "2021"
+
+        [lib]
+        crate-type = ["cdylib"]
+
+        [package.metadata.wdk.driver-model]
+        driver-type = "{0}"
+        """;
+
+    private readonly SdkPackageFixture sdk;
+
+    public SdkErrorTests(SdkPackageFixture sdk)
+    {
+        this.sdk = sdk;
+    }
+
+    private TestProject Project(string name, params (string Name, string DriverType)[] drivers)
+    {
+        var project = sdk.CreateProject(name);
+        project.Write("driver.proj", "<Project Sdk=\"WdkDriver.Sdk\" />");
+        if (drivers.Length > 0)
+        {
+            project.Write("Cargo.toml", $"[workspace]\nmembers = [{string.Join(", ", drivers.Select(d => $"\"{d.Name}\""))}]\n");
+            foreach (var (crate, type) in drivers)
+            {
+                project.Write($"{crate}/Cargo.toml", WdmDriver.Replace("\"drv\"", $"\"{crate}\"").Replace("{0}", type));
+                project.Write($"{crate}/src/lib.rs", "#![no_std]\n");
+            }
+        }
+
+        return project;
+    }
+
+    /// <summary>The single error line of the build, parsed.</summary>
+    private static Match SingleError(DotnetResult result, string code)
+    {
+        var errors = Regex.Matches(result.Output, @"^(?<location>.+?) ?: error (?<code>[A-Z]+\d+): (?<message>.+?)( \[[^\]]+\])?$", RegexOptions.Multiline)
+            .DistinctBy(m => m.Value)
+            .ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal(code, error.Groups["code"].Value);
+        return error;
+    }
+
+    [Fact]
+    public void No_Cargo_toml_is_WDK1001()
+    {
+        var project = Project("no-manifest");
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1001");
+
+        Assert.Equal(project.Path("driver.proj"), error.Groups["location"].Value);
+        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")));
+    }
+
+    [WindowsRustFact]
+    public void Two_driver_crates_without_DriverName_is_WDK1006()
+    {
+        var project = Project("two-drivers", ("one", "WDM"), ("two", "WDM"));
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1006");
+
+        Assert.Equal(project.Path("Cargo.toml"), error.Groups["location"].Value);
+        Assert.Contains("one, two", error.Groups["message"].Value);
+    }
+
+    [WindowsRustFact]
+    public void A_kmdf_driver_on_linux_is_WDK1012_at_its_driver_type_line()
+    {
+        var project = Project("kmdf", ("drv", "KMDF"));
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1012");
+
+        Assert.Equal(project.Path("drv", "Cargo.toml") + "(10,1)", error.Groups["location"].Value);
+    }
+
+    [Fact]
+    public void An_x86_platform_is_WDK1013()
+    {
+        var project = Project("x86", ("drv", "WDM"));
+
+        SingleError(project.ShouldFail(project.Build("-p:Platform=x86")), "WDK1013");
+    }
+
+    [WindowsRustFact]
+    public void ARM64_without_its_standard_library_is_WDK1003_naming_the_target()
+    {
+        var project = Project("arm64", ("drv", "WDM"));
+
+        var error = SingleError(project.ShouldFail(project.Build("-p:Platform=ARM64")), "WDK1003");
+
+        Assert.Contains("rustup target add aarch64-pc-windows-msvc", error.Groups["message"].Value);
+    }
+
+    [Fact]
+    public void A_CargoPath_that_is_not_there_is_WDK1002()
+    {
+        var project = Project("no-cargo", ("drv", "WDM"));
+
+        SingleError(project.ShouldFail(project.Build("-p:CargoPath=/nonexistent/cargo")), "WDK1002");
+    }
+
+    [Fact]
+    public void Output_folders_follow_configuration_and_platform()
+    {
+        var project = Project("paths");
+
+        var result = project.ShouldSucceed(project.Dotnet("msbuild", "driver.proj", "-p:Platform=ARM64", "-p:Configuration=Release",
+            "-getProperty:DriverPackageDir", "-getProperty:DriverPlatform", "-getProperty:OutDir", "-getProperty:IntermediateOutputPath"));
+
+        Assert.Contains("\"DriverPackageDir\": \"bin/Release/ARM64/package/\"", result.Output);
+        Assert.Contains("\"DriverPlatform\": \"ARM64\"", result.Output);
+        Assert.Contains("\"IntermediateOutputPath\": \"obj/Release/ARM64/\"", result.Output.Replace("\\\\", "/"));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using WdkDriver.Tests;
+
+namespace WdkDriver.Sdk.Tests;
+
+/// <summary>
+/// Packs the SDK once per test run into a private feed. Every build in the run uses a private NuGet cache as well,
+/// so it always resolves the package just packed, never one a cache kept from an earlier run under the same version.
+/// </summary>
+public sealed class SdkPackageFixture : IDisposable
+{
+    private readonly TempDirectory root = new("wdk-e2e");
+
+    public SdkPackageFixture()
+    {
+        Directory.CreateDirectory(Feed);
+        var result = DotnetCli.Run(
+            RepositoryPaths.Root,
+            NuGetPackages,
+            TimeSpan.FromMinutes(5),
+            "pack", Path.Combine(RepositoryPaths.Root, "sdk", "WdkDriver.Sdk.csproj"), "-c", "Release", "-o", Feed);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Packing the SDK failed: " + result);
+        }
+
+        var package = Directory.GetFiles(Feed, "WdkDriver.Sdk.*.nupkg").Single();
+        Version = Regex.Match(Path.GetFileName(package), @"^WdkDriver\.Sdk\.(.+)\.nupkg$").Groups[1].Value;
+    }
+
+    public string Feed => root.Combine("feed");
+
+    public string NuGetPackages => root.Combine("nuget-packages");
+
+    public string Version { get; }
+
+    public string PackagePath => Path.Combine(Feed, $"WdkDriver.Sdk.{Version}.nupkg");
+
+    /// <summary>A folder for one test's project, with a global.json that pins the packed SDK and a NuGet.config for the feed.</summary>
+    public TestProject CreateProject(string name)
+    {
+        var directory = root.Combine("projects", name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(directory);
+        var project = new TestProject(directory, this);
+        project.Write("global.json", $$"""{ "msbuild-sdks": { "WdkDriver.Sdk": "{{Version}}" } }""");
+        project.Write("NuGet.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="test-feed" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        // Nothing from the folders above (the system's temporary folder) may leak into the build.
+        project.Write("Directory.Build.props", "<Project />");
+        project.Write("Directory.Build.targets", "<Project />");
+        return project;
+    }
+
+    public void Dispose() => root.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SdkPackageCollection : ICollectionFixture<SdkPackageFixture>
+{
+    public const string Name = "packed SDK";
+}
