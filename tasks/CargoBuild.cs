@@ -75,6 +75,10 @@ public sealed class CargoBuild : WdkTask
     [Output]
     public string? CargoTargetDirectory { get; set; }
 
+    /// <summary>The folder of the driver crate's Cargo.toml, where its .inx may live.</summary>
+    [Output]
+    public string? DriverCrateDirectory { get; set; }
+
     /// <summary>The cdylib as cargo wrote it; <c>PackagePath</c> is its name in the package (<c>booster.sys</c>).</summary>
     [Output]
     public ITaskItem[] DriverBinary { get; set; } = new ITaskItem[0];
@@ -123,6 +127,7 @@ public sealed class CargoBuild : WdkTask
         UmdfVersionMinor = Text(model.TargetUmdfVersionMinor);
         UmdfMinimumVersionRequired = Text(model.MinimumUmdfVersionMinor);
         CargoTargetDirectory = result.Workspace.TargetDirectory;
+        DriverCrateDirectory = System.IO.Path.GetDirectoryName(result.Driver.Package.ManifestPath);
 
         var outputs = result.Outputs;
         var binary = new TaskItem(outputs.Binary);

@@ -24,6 +24,20 @@ public static class ErrorCodes
     public const string UnknownConfiguration = "WDK1017";
     public const string RustTargetMismatch = "WDK1018";
 
+    // WDK2xxx: INF stamping and the validator's own failures (findings are INF<InfVerif's number>).
+    public const string InfUnreadable = "WDK2001";
+    public const string InfOutputFailed = "WDK2002";
+    public const string DriverVersionInvalid = "WDK2003";
+    public const string DriverDateInvalid = "WDK2004";
+    public const string DriverVerMissing = "WDK2005";
+    public const string StampSectionMissing = "WDK2006";
+    public const string BuildNotReproducible = "WDK2007";
+    public const string InfNotFound = "WDK2008";
+    public const string InfVerifModeUnknown = "WDK2009";
+    public const string ArchitectureUnknown = "WDK2010";
+    public const string WdfVersionInvalid = "WDK2011";
+    public const string InfVerifCodeInvalid = "WDK2012";
+
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Inf.Validation;
+
+namespace WdkDriver.Cli;
+
+/// <summary><c>wdkdriver check-inf</c>: what InfVerif does, with its numbers.</summary>
+internal static class CheckInfCommand
+{
+    public static Command Create(Reporter reporter)
+    {
+        var files = new Argument<FileInfo[]>("file") { Description = "INF files to validate.", Arity = ArgumentArity.OneOrMore };
+        var mode = new Option<string>("--mode") { Description = "universal (/u), desktop (/h) or windows (/w, the WDK's Windows Driver).", DefaultValueFactory = _ => "universal" };
+        mode.AcceptOnlyFromAmong("universal", "desktop", "windows");
+        var stampInf = new Option<bool>("--stampinf") { Description = "Validate before stamping: $ARCH$ and an empty DriverVer are accepted." };
+        var suppress = new Option<string?>("--suppress") { Description = "Warning codes not to report, e.g. 2083,1324 (InfVerif's /sw)." };
+        var warnAsError = new Option<bool>("--warnaserror") { Description = "Treat warnings as errors." };
+
+        var command = new Command("check-inf", "Validates INF files with InfVerif's rules and numbering.") { files, mode, stampInf, suppress, warnAsError };
+        command.SetAction(parse => reporter.Run(() =>
+        {
+            var options = new InfVerifOptions(
+                InfVerifModes.Parse(parse.GetValue(mode)),
+                parse.GetValue(stampInf),
+                InfVerifCodeList.Parse(parse.GetValue(suppress)),
+                parse.GetValue(warnAsError));
+            var errors = 0;
+            foreach (var file in parse.GetValue(files)!)
+            {
+                var findings = InfValidator.Validate(file.FullName, options);
+                foreach (var finding in findings)
+                {
+                    reporter.Report(finding);
+                }
+
+                errors += findings.Count(f => f.Severity == Severity.Error);
+                reporter.Output.WriteLine($"{file.FullName}: {(findings.Any(f => f.Severity == Severity.Error) ? "NOT VALID" : "valid")}");
+            }
+
+            return errors > 0 ? ExitCodes.Invalid : ExitCodes.Success;
+        }));
+        return command;
+    }
+}

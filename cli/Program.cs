@@ -1,0 +1,23 @@
+using System.CommandLine;
+using WdkDriver.Cli;
+
+var reporter = new Reporter(Console.Out, Console.Error);
+var root = new RootCommand("wdkdriver: stamps, validates, catalogs and signs Windows driver packages.")
+{
+    StampCommand.Create(reporter),
+    CheckInfCommand.Create(reporter),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'wdkdriver --help' for usage.");
+    return ExitCodes.Usage;
+}
+
+return parse.Invoke();

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Core.Inf.Validation;
+
+/// <summary>
+/// Files: every file a CopyFiles copies must come from [SourceDisksFiles] on a disk of [SourceDisksNames], go to a
+/// folder [DestinationDirs] names, and, per mode, to an allowed DIRID; catalogs are never listed as sources.
+/// </summary>
+internal static class FileRules
+{
+    /// <summary>DIRIDs the Desktop (/h) rules allow besides 13.</summary>
+    private static readonly HashSet<int> DesktopDirids = new() { 10, 11, 12, 13, 23, 51, 52, 55, 16422, 16425, 16426, 16427, 16428, 66000, 66001, 66002, 66003, 66004 };
+
+    public static void Check(InfCheck check)
+    {
+        var sourceFiles = check.Document.Sections.Where(s => IsSection(s.Name, "SourceDisksFiles")).SelectMany(s => s.Entries).ToList();
+        var diskIds = new HashSet<string>(
+            check.Document.Sections.Where(s => IsSection(s.Name, "SourceDisksNames")).SelectMany(s => s.Entries).Where(e => e.Key is not null).Select(e => e.Key!.Trim()),
+            StringComparer.OrdinalIgnoreCase);
+        var sourceNames = new HashSet<string>(sourceFiles.Where(e => e.Key is not null).Select(e => check.Resolve(e.Key!).Trim()), StringComparer.OrdinalIgnoreCase);
+
+        foreach (var file in sourceFiles.Where(e => e.Key is not null))
+        {
+            if (file.Key!.EndsWith(".cat", StringComparison.OrdinalIgnoreCase))
+            {
+                check.Report(1213, "Cannot list CAT files under [SourceDisksFiles]: the catalog is not installed, it signs the package.", file);
+            }
+
+            if (file.Values.Count == 0 || !Regex.IsMatch(file.Value, @"^\d+$"))
+            {
+                check.Report(1008, $"Missing or invalid disk ID for '{file.Key}' under [SourceDisksFiles] section.", file);
+            }
+            else if (!diskIds.Contains(file.Value))
+            {
+                check.Report(1273, $"Source file \"{file.Key}\" uses disk id {file.Value}, which is not listed under [SourceDisksNames].", file);
+            }
+        }
+
+        var destinations = check.Named("DestinationDirs").SelectMany(s => s.Entries).Where(e => e.Key is not null).ToList();
+        var defaultDestination = destinations.FirstOrDefault(e => e.KeyIs("DefaultDestDir"));
+
+        foreach (var section in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)))
+        {
+            foreach (var copy in section.Find("CopyFiles"))
+            {
+                foreach (var target in copy.Values.Where(v => v.Length > 0))
+                {
+                    if (target.StartsWith("@"))
+                    {
+                        var single = check.Resolve(target.Substring(1));
+                        CheckFile(check, copy, single, single, defaultDestination, sourceNames);
+                        continue;
+                    }
+
+                    var destination = destinations.FirstOrDefault(e => e.KeyIs(target)) ?? defaultDestination;
+                    if (destination is null && check.Has(target))
+                    {
+                        check.Report(1275, $"Section '{target}' is not listed in [DestinationDirs], and there is no DefaultDestDir.", copy);
+                    }
+
+                    foreach (var file in check.Named(target).SelectMany(s => s.Entries))
+                    {
+                        var name = check.Resolve(file.Key ?? file.Value);
+                        var source = file.Values.Count > 1 && file.Values[1].Length > 0 ? check.Resolve(file.Values[1]) : name;
+                        CheckFile(check, file, name, source, destination, sourceNames);
+                    }
+                }
+            }
+        }
+
+        CheckDirid13NeedsTargetOsVersion(check, destinations);
+    }
+
+    private static void CheckFile(InfCheck check, InfEntry at, string name, string source, InfEntry? destination, HashSet<string> sourceNames)
+    {
+        if (name.Length == 0)
+        {
+            return;
+        }
+
+        if (!sourceNames.Contains(source))
+        {
+            check.Report(1230, $"Missing file '{source}' under [SourceDisksFiles] section.", at);
+        }
+
+        if (destination is null || !int.TryParse(check.Resolve(destination.Value), out var dirid))
+        {
+            return;
+        }
+
+        var allowed = check.Options.Mode switch
+        {
+            InfVerifMode.WindowsDriver => dirid == 13,
+            InfVerifMode.Desktop => DesktopDirids.Contains(dirid),
+            _ => true,
+        };
+        if (!allowed)
+        {
+            check.Report(1322, $"Destination file path '%{dirid}%' for file '{name}' is not isolated to DIRID 13.", at);
+        }
+    }
+
+    /// <summary>
+    /// DIRID 13 (the driver store) exists from Windows 10 1709 (build 16299): models installing to it must be limited
+    /// to that build with a TargetOSVersion decoration such as NTamd64.10.0...16299.
+    /// </summary>
+    private static void CheckDirid13NeedsTargetOsVersion(InfCheck check, List<InfEntry> destinations)
+    {
+        var usesDriverStore = destinations.FirstOrDefault(e => check.Resolve(e.Value).Trim() == "13");
+        if (usesDriverStore is null)
+        {
+            return;
+        }
+
+        foreach (var manufacturer in check.Named("Manufacturer").SelectMany(s => s.Entries))
+        {
+            foreach (var decoration in manufacturer.Values.Skip(1).Where(d => d.Length > 0))
+            {
+                var build = Regex.Match(decoration, @"^NT[^.]*\.[^.]*\.[^.]*\.[^.]*\.[^.]*\.(\d+)$");
+                if (!build.Success || int.Parse(build.Groups[1].Value) < 16299)
+                {
+                    check.Report(1199, $"The syntax 'DIRID 13' was introduced in OS version 10.0.16299, but models '{manufacturer.Value}.{decoration}' install on earlier versions. Decorate them with a TargetOSVersion such as NT$ARCH$.10.0...16299.", manufacturer);
+                }
+            }
+        }
+    }
+
+    private static bool IsSection(string name, string baseName) =>
+        name.Equals(baseName, StringComparison.OrdinalIgnoreCase) || name.StartsWith(baseName + ".", StringComparison.OrdinalIgnoreCase);
+}

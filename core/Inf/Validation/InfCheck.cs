@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Core.Inf.Validation;
+
+/// <summary>One validation run: the document, its strings, the sections reached so far and the findings.</summary>
+internal sealed class InfCheck
+{
+    private static readonly Regex Token = new("%([^%]*)%", RegexOptions.CultureInvariant);
+
+    public InfCheck(InfDocument document, InfVerifOptions options)
+    {
+        Document = document;
+        Options = options;
+        Strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in document.Sections.Where(s => IsStrings(s.Name)))
+        {
+            foreach (var entry in section.Entries.Where(e => e.Key is not null))
+            {
+                if (!Strings.ContainsKey(entry.Key!))
+                {
+                    Strings[entry.Key!] = entry.Value;
+                }
+            }
+        }
+    }
+
+    public InfDocument Document { get; }
+
+    public InfVerifOptions Options { get; }
+
+    public Dictionary<string, string> Strings { get; }
+
+    public List<(int Code, string Message, int Line, int Column)> Findings { get; } = new();
+
+    /// <summary>Sections something refers to or that Windows reads by name.</summary>
+    public HashSet<string> Reached { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Install sections whose directives have been followed (by identity: a name may occur twice).</summary>
+    public HashSet<InfSection> Walked { get; } = new();
+
+    public void Report(int code, string message, int line = 0, int column = 0) => Findings.Add((code, message, line, column));
+
+    public void Report(int code, string message, InfEntry entry) => Report(code, message, entry.Line, entry.Column);
+
+    public bool Has(string section) => Document.FindSection(section) is not null;
+
+    public IEnumerable<InfSection> Named(string name) => Document.FindSections(name);
+
+    /// <summary>Replaces <c>%strkey%</c> tokens with their strings; DIRIDs (<c>%12%</c>) and <c>%%</c> stay.</summary>
+    public string Resolve(string value) => Token.Replace(value, m =>
+        m.Groups[1].Value.Length == 0 ? "%" : Strings.TryGetValue(m.Groups[1].Value, out var s) ? s : m.Value);
+
+    public static IEnumerable<string> Tokens(string text) => Token.Matches(text).Cast<Match>().Select(m => m.Groups[1].Value);
+
+    public static bool IsStrings(string name) =>
+        name.Equals("Strings", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Strings.", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The sections that stand for install section <paramref name="name"/>: the name itself and its platform
+    /// decorations (<c>.NT</c>, <c>.NTamd64</c>, <c>.NTamd64.10.0...16299</c>), as Windows looks them up.
+    /// </summary>
+    public IReadOnlyList<InfSection> Decorated(string name) => Document.Sections
+        .Where(s => s.NameIs(name) || s.Name.StartsWith(name + ".NT", StringComparison.OrdinalIgnoreCase) && !HasCompanionSuffix(s.Name, name))
+        .ToList();
+
+    private static readonly string[] CompanionSuffixes =
+        { ".Services", ".HW", ".CoInstallers", ".Interfaces", ".Events", ".Wdf", ".Filters", ".Components", ".Software", ".LogConfigOverride", ".FactDef" };
+
+    public static IEnumerable<string> Companions(string section) => CompanionSuffixes.Select(suffix => section + suffix);
+
+    private static bool HasCompanionSuffix(string name, string baseName) =>
+        CompanionSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && name.Length > baseName.Length + suffix.Length - 1);
+}
