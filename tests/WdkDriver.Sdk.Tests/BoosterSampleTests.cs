@@ -26,7 +26,10 @@ public class BoosterSampleTests
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
         var package = project.Path("bin", "Debug", "x64", "package");
-        Assert.Equal(new[] { "boost.exe", "booster.sys" }, Directory.GetFiles(package).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "boost.exe", "booster.inf", "booster.sys" }, Directory.GetFiles(package).Select(Path.GetFileName).Order());
+        Assert.DoesNotContain("error", result.Output);
+        // A temporary folder is no git repository: no commit time to date DriverVer by, and the build says so.
+        Assert.Contains("booster.inx : warning WDK2007: DriverVer takes today's date", result.Output);
 
         var driver = PeFacts.Read(Path.Combine(package, "booster.sys"));
         Assert.Equal(Machine.Amd64, driver.Machine);
@@ -54,7 +57,11 @@ public class BoosterSampleTests
         var second = project.ShouldSucceed(project.Build("-v:n"));
 
         Assert.Contains("cargo build --message-format=json", second.Output);
-        Assert.Matches("Skipping target \"LayoutDriverPackage\" because all output files are up-to-date", second.Output);
+        foreach (var stage in new[] { "StampInf", "ValidateInf", "LayoutDriverPackage" })
+        {
+            Assert.Contains($"Skipping target \"{stage}\" because all output files are up-to-date", second.Output);
+        }
+
         Assert.DoesNotContain("Driver package:", second.Output);
         Assert.Equal(firstWrite, File.GetLastWriteTimeUtc(driver));
 
@@ -110,5 +117,99 @@ public class BoosterSampleTests
         var driver = PeFacts.Read(project.Path("bin", "Release", "x64", "package", "booster.sys"));
         Assert.Equal(Subsystem.Native, driver.Subsystem);
         Assert.Equal(driver.ComputedChecksum, driver.StoredChecksum);
+    }
+
+    [WindowsRustFact]
+    public void The_inx_is_stamped_into_the_package_and_left_as_it_was()
+    {
+        var project = Booster();
+        project.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+        var source = File.ReadAllBytes(project.Path("booster.inx"));
+
+        project.ShouldSucceed(project.Build("-p:DriverVersion=2.5.7.1"));
+
+        Assert.Equal(source, File.ReadAllBytes(project.Path("booster.inx")));
+        var inf = File.ReadAllLines(project.Path("bin", "Debug", "x64", "package", "booster.inf"));
+        Assert.Contains("DriverVer = 11/14/2023,2.5.7.1", inf);
+        Assert.Contains("CatalogFile = booster.cat", inf);
+        Assert.Contains("[DefaultInstall.NTamd64.Services]", inf);
+        Assert.DoesNotContain(inf, l => l.Contains("$ARCH$"));
+    }
+
+    [WindowsRustFact]
+    public void Two_builds_of_the_same_sources_stamp_the_same_bytes()
+    {
+        var first = Booster();
+        var second = Booster();
+        first.Environment["SOURCE_DATE_EPOCH"] = second.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+
+        first.ShouldSucceed(first.Build());
+        second.ShouldSucceed(second.Build());
+
+        Assert.Equal(
+            File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", "booster.inf")),
+            File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", "booster.inf")));
+        Assert.Equal(
+            File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", "booster.sys")),
+            File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", "booster.sys")));
+    }
+
+    [WindowsRustFact]
+    public void An_INF_finding_fails_the_build_at_its_line_and_takes_the_package_away()
+    {
+        var project = Booster();
+        project.ShouldSucceed(project.Build());
+        var inx = project.Path("booster.inx");
+        File.WriteAllText(inx, File.ReadAllText(inx).Replace("Class       = System", "Class       = Sample"));
+
+        var result = project.ShouldFail(project.Build());
+
+        var stamped = project.Path("obj", "Debug", "x64", "booster.inf");
+        var line = Array.FindIndex(File.ReadAllLines(stamped), l => l.StartsWith("Class")) + 1;
+        Assert.Contains($"{stamped}({line},1): error INF1284: Class \"Sample\" is reserved", result.Output);
+        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")));
+    }
+
+    [WindowsRustFact]
+    public void Without_an_inx_the_build_says_where_it_looked()
+    {
+        var project = Booster();
+        File.Delete(project.Path("booster.inx"));
+
+        var result = project.ShouldFail(project.Build());
+
+        Assert.Contains($"{project.Path("Booster.proj")} : error WDK2008: No INF for driver 'booster'", result.Output);
+    }
+
+    [WindowsRustFact]
+    public void In_a_git_repository_DriverVer_comes_from_version_json_the_height_and_the_commit_time()
+    {
+        var project = Booster();
+        project.Write("version.json", """{ "version": "1.2" }""");
+        project.Write(".gitignore", "target/\nbin/\nobj/\n*.binlog\n");
+        Git(project, "init", "-q");
+        Git(project, "add", "-A");
+        Git(project, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "first");
+        Git(project, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "--allow-empty", "-m", "second");
+
+        var result = project.ShouldSucceed(project.Build());
+
+        Assert.DoesNotContain("WDK2007", result.Output);
+        Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(project.Path("bin", "Debug", "x64", "package", "booster.inf")));
+    }
+
+    private static void Git(TestProject project, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = project.Directory, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["GIT_AUTHOR_DATE"] = info.Environment["GIT_COMMITTER_DATE"] = "2025-01-02T23:04:05Z";
+        using var git = System.Diagnostics.Process.Start(info)!;
+        var error = git.StandardError.ReadToEnd();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(" ", arguments)}: {error}");
     }
 }

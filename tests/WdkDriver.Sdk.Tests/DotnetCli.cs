@@ -23,7 +23,7 @@ internal static class DotnetCli
 
     private static int counter;
 
-    public static DotnetResult Run(string workingDirectory, string nugetPackages, TimeSpan timeout, params string[] arguments)
+    public static DotnetResult Run(string workingDirectory, string nugetPackages, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var verb = arguments[0];
         var binlog = Path.Combine(workingDirectory, $"{Interlocked.Increment(ref counter):D3}-{verb}.binlog");
@@ -64,6 +64,11 @@ internal static class DotnetCli
         info.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment.Remove("SOURCE_DATE_EPOCH");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = info };

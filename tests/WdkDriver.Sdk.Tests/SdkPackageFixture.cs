@@ -18,6 +18,7 @@ public sealed class SdkPackageFixture : IDisposable
             RepositoryPaths.Root,
             NuGetPackages,
             TimeSpan.FromMinutes(5),
+            null,
             "pack", Path.Combine(RepositoryPaths.Root, "sdk", "WdkDriver.Sdk.csproj"), "-c", "Release", "-o", Feed);
         if (result.ExitCode != 0)
         {

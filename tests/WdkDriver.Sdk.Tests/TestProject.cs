@@ -51,8 +51,11 @@ public sealed class TestProject
         return this;
     }
 
+    /// <summary>Environment variables for every dotnet command of this project.</summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
     public DotnetResult Dotnet(params string[] arguments) =>
-        DotnetCli.Run(Directory, fixture.NuGetPackages, TimeSpan.FromMinutes(5), arguments);
+        DotnetCli.Run(Directory, fixture.NuGetPackages, TimeSpan.FromMinutes(5), Environment, arguments);
 
     public DotnetResult Build(params string[] arguments) => Dotnet(new[] { "build" }.Concat(arguments).ToArray());
 
