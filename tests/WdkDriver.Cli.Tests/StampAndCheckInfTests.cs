@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Cli.Tests;
+
+public class StampAndCheckInfTests : IDisposable
+{
+    private readonly TempDirectory temp = new("cli");
+
+    public void Dispose() => temp.Dispose();
+
+    private static string Corpus(string relativePath) => Path.Combine(RepositoryPaths.Corpus, "inf", relativePath);
+
+    private const string KernelBookBooster = "kernel-book-rust/chapter_05/booster/booster.inx";
+
+    [Fact]
+    public void Stamp_writes_the_stamped_inf_and_prints_its_path()
+    {
+        var output = temp.Combine("out", "booster.inf");
+
+        var result = Wdkdriver.Run("stamp", Corpus(KernelBookBooster), "-o", output, "--arch", "amd64", "--driver-ver", "01/02/2025,1.2.3.4", "--catalog", "booster.cat");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(output, result.Output.Trim());
+        Assert.Empty(result.Error);
+        var lines = File.ReadAllLines(output);
+        Assert.Contains("DriverVer = 01/02/2025,1.2.3.4", lines);
+        Assert.Contains("[DefaultInstall.NTamd64]", lines);
+
+        var check = Wdkdriver.Run("check-inf", output);
+        Assert.True(check.ExitCode == 0, check.ToString());
+    }
+
+    [Fact]
+    public void Stamp_without_a_DriverVer_for_an_empty_one_is_exit_1_with_a_located_error_and_no_file()
+    {
+        var output = temp.Combine("booster.inf");
+
+        var result = Wdkdriver.Run("stamp", Corpus(KernelBookBooster), "-o", output, "--arch", "amd64");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(new Regex(@"^.*booster\.inx\(10,1\): error WDK2005: .*--driver-ver", RegexOptions.Multiline), result.Error);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void Check_inf_reports_findings_on_stderr_in_canonical_form_and_exits_1()
+    {
+        var file = Corpus("windows-driver-samples/general/echo/kmdf/driver/AutoSync/echo.inx");
+
+        var result = Wdkdriver.Run("check-inf", "--stampinf", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{file}(21,1): error INF1284: Class \"Sample\" is reserved", result.Error);
+        Assert.Contains("NOT VALID", result.Output);
+    }
+
+    [Fact]
+    public void Warnings_pass_unless_made_errors_and_can_be_suppressed()
+    {
+        var file = Corpus("windows-drivers-rs/crates/cargo-wdk/tests/umdf-driver/umdf_driver.inx");
+
+        var plain = Wdkdriver.Run("check-inf", "--stampinf", file);
+        var strict = Wdkdriver.Run("check-inf", "--stampinf", "--warnaserror", file);
+        var quiet = Wdkdriver.Run("check-inf", "--stampinf", "--suppress", "2083", file);
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Contains("warning INF2083", plain.Error);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("error INF2083", strict.Error);
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Empty(quiet.Error);
+    }
+
+    [Fact]
+    public void The_mode_changes_what_is_an_error()
+    {
+        var file = Corpus("windows-driver-samples/storage/class/disk/src/diskdev.inf");
+
+        Assert.Equal(0, Wdkdriver.Run("check-inf", "--stampinf", "--mode", "universal", file).ExitCode);
+        var windows = Wdkdriver.Run("check-inf", "--stampinf", "--mode", "windows", file);
+        Assert.Equal(1, windows.ExitCode);
+        Assert.Contains("error INF1322", windows.Error);
+    }
+
+    [Fact]
+    public void Malformed_and_missing_files_are_exit_1_never_a_crash()
+    {
+        var garbage = temp.Write("garbage.inf", "");
+        File.WriteAllBytes(garbage, new byte[] { 0xFF, 0xFE, 0x41 });
+
+        var bad = Wdkdriver.Run("check-inf", garbage);
+        var missing = Wdkdriver.Run("check-inf", temp.Combine("missing.inf"));
+
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains($"{garbage}: error INF1003:", bad.Error);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error WDK2001", missing.Error);
+        Assert.DoesNotContain("Exception", bad.Error + missing.Error);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("stamp", "x.inx", "-o", "y.inf")]
+    [InlineData("check-inf", "--mode", "bogus", "x.inf")]
+    [InlineData("check-inf")]
+    public void Bad_usage_is_exit_2(params string[] arguments)
+    {
+        var result = Wdkdriver.Run(arguments);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("error", result.Error);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("stamp", "--help")]
+    [InlineData("check-inf", "--help")]
+    public void Help_is_exit_0(params string[] arguments)
+    {
+        var result = Wdkdriver.Run(arguments);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage", result.Output);
+    }
+}
