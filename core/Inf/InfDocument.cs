@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using WdkDriver.Core.Diagnostics;
 
 namespace WdkDriver.Core.Inf;
@@ -117,8 +116,6 @@ public sealed class InfDocument
     /// <summary>A copy with every occurrence of <paramref name="token"/> (case-sensitive) replaced.</summary>
     public InfDocument ReplaceToken(string token, string value) =>
         new(Path, lines.Select(l => l with { Text = l.Text.Replace(token, value) }).ToList(), Encoding, Latin1);
-
-    public InfDocument WithPath(string path) => new(path, lines, Encoding, Latin1);
 
     private static List<InfLine> SplitLines(string text)
     {

@@ -1,7 +1,6 @@
 using WdkDriver.Core.Cargo;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Processes;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Core.Tests;
 

@@ -1,6 +1,5 @@
 using WdkDriver.Core.Cargo;
 using WdkDriver.Core.Diagnostics;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Core.Tests;
 

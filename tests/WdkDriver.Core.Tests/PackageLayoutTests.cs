@@ -1,6 +1,5 @@
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Packaging;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Core.Tests;
 

@@ -1,7 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Sdk.Tasks;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Core.Tests;
 

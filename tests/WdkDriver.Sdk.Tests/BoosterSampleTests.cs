@@ -1,6 +1,5 @@
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Sdk.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using WdkDriver.Tests;
 
 namespace WdkDriver.Sdk.Tests;
 

@@ -1,4 +1,3 @@
-using WdkDriver.Tests;
 
 namespace WdkDriver.Sdk.Tests;
 

@@ -47,4 +47,12 @@ public class InfValidatorGoldenTests
 
         Assert.Empty(parseLevel);
     }
+
+    [Fact]
+    public void The_README_documents_every_code_the_validator_reports()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+
+        Assert.All(InfVerifCodes.Implemented, code => Assert.Contains("INF" + code, readme));
+    }
 }
