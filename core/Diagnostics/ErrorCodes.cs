@@ -38,6 +38,11 @@ public static class ErrorCodes
     public const string WdfVersionInvalid = "WDK2011";
     public const string InfVerifCodeInvalid = "WDK2012";
 
+    // WDK3xxx: catalogs and the files they cover.
+    public const string PeImageMalformed = "WDK3001";
+    public const string FileUnreadable = "WDK3002";
+    public const string CatalogMalformed = "WDK3003";
+
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";

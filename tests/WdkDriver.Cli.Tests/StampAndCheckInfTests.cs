@@ -123,4 +123,30 @@ public class StampAndCheckInfTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage", result.Output);
     }
+
+    [Fact]
+    public void Hash_prints_the_digest_a_Microsoft_catalog_holds_for_the_file()
+    {
+        var driver = Path.Combine(RepositoryPaths.Corpus, "catalogs", "arduino-gemma", "amd64", "libusb0.sys");
+        var catalog = File.ReadAllBytes(Path.Combine(RepositoryPaths.Corpus, "catalogs", "arduino-gemma", "arduino_gemma.cat"));
+
+        var result = Wdkdriver.Run("hash", "--alg", "sha1", driver);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var (hex, file) = (result.Output.Split("  ")[0], result.Output.Split("  ")[1].Trim());
+        Assert.Equal(driver, file);
+        Assert.Matches("^[0-9A-F]{40}$", hex);
+        // A v1 catalog names each member by the upper-case hex of its digest, in UTF-16.
+        var identifier = System.Text.Encoding.Unicode.GetBytes(hex);
+        Assert.True(catalog.AsSpan().IndexOf(identifier) >= 0, $"{hex} is not a member of the catalog");
+    }
+
+    [Fact]
+    public void Hash_of_a_missing_file_is_exit_1_with_a_coded_error()
+    {
+        var result = Wdkdriver.Run("hash", temp.Combine("missing.sys"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error WDK3002", result.Error);
+    }
 }
