@@ -42,33 +42,21 @@ internal static class FileRules
         var destinations = check.Named("DestinationDirs").SelectMany(s => s.Entries).Where(e => e.Key is not null).ToList();
         var defaultDestination = destinations.FirstOrDefault(e => e.KeyIs("DefaultDestDir"));
 
-        foreach (var section in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)))
+        foreach (var copy in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)).SelectMany(s => s.Find("CopyFiles")))
         {
-            foreach (var copy in section.Find("CopyFiles"))
+            foreach (var list in copy.Values.Where(v => v.Length > 0 && !v.StartsWith("@") && check.Has(v)))
             {
-                foreach (var target in copy.Values.Where(v => v.Length > 0))
+                if (defaultDestination is null && !destinations.Any(e => e.KeyIs(list)))
                 {
-                    if (target.StartsWith("@"))
-                    {
-                        var single = check.Resolve(target.Substring(1));
-                        CheckFile(check, copy, single, single, defaultDestination, sourceNames);
-                        continue;
-                    }
-
-                    var destination = destinations.FirstOrDefault(e => e.KeyIs(target)) ?? defaultDestination;
-                    if (destination is null && check.Has(target))
-                    {
-                        check.Report(1275, $"Section '{target}' is not listed in [DestinationDirs], and there is no DefaultDestDir.", copy);
-                    }
-
-                    foreach (var file in check.Named(target).SelectMany(s => s.Entries))
-                    {
-                        var name = check.Resolve(file.Key ?? file.Value);
-                        var source = file.Values.Count > 1 && file.Values[1].Length > 0 ? check.Resolve(file.Values[1]) : name;
-                        CheckFile(check, file, name, source, destination, sourceNames);
-                    }
+                    check.Report(1275, $"Section '{list}' is not listed in [DestinationDirs], and there is no DefaultDestDir.", copy);
                 }
             }
+        }
+
+        foreach (var (at, list, name, source) in check.CopiedFiles())
+        {
+            var destination = (list is null ? null : destinations.FirstOrDefault(e => e.KeyIs(list))) ?? defaultDestination;
+            CheckFile(check, at, name, source, destination, sourceNames);
         }
 
         CheckDirid13NeedsTargetOsVersion(check, destinations);

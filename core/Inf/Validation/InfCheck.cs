@@ -47,6 +47,32 @@ internal sealed class InfCheck
 
     public bool Has(string section) => Document.FindSection(section) is not null;
 
+    /// <summary>
+    /// Every file a reached <c>CopyFiles</c> copies: the entry that names it, its file-list section (null for
+    /// <c>@file</c>), and its destination and source names with strings resolved.
+    /// </summary>
+    public IEnumerable<(InfEntry At, string? List, string Name, string Source)> CopiedFiles()
+    {
+        foreach (var copy in Document.Sections.Where(s => Reached.Contains(s.Name)).SelectMany(s => s.Find("CopyFiles")))
+        {
+            foreach (var target in copy.Values.Where(v => v.Length > 0))
+            {
+                if (target.StartsWith("@", StringComparison.Ordinal))
+                {
+                    var single = Resolve(target.Substring(1));
+                    yield return (copy, null, single, single);
+                    continue;
+                }
+
+                foreach (var file in Named(target).SelectMany(s => s.Entries))
+                {
+                    var name = Resolve(file.Key ?? file.Value);
+                    yield return (file, target, name, file.Values.Count > 1 && file.Values[1].Length > 0 ? Resolve(file.Values[1]) : name);
+                }
+            }
+        }
+    }
+
     public IEnumerable<InfSection> Named(string name) => Document.FindSections(name);
 
     /// <summary>Replaces <c>%strkey%</c> tokens with their strings; DIRIDs (<c>%12%</c>) and <c>%%</c> stay.</summary>

@@ -14,7 +14,7 @@ internal static class ServiceRules
 
     public static void Check(InfCheck check)
     {
-        var copied = new HashSet<string>(CopiedFiles(check), StringComparer.OrdinalIgnoreCase);
+        var copied = new HashSet<string>(check.CopiedFiles().Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
         var shipped = new HashSet<string>(
             check.Document.Sections.Where(s => s.Name.StartsWith("SourceDisksFiles", StringComparison.OrdinalIgnoreCase))
                 .SelectMany(s => s.Entries).Where(e => e.Key is not null).Select(e => check.Resolve(e.Key!).Trim()),
@@ -69,26 +69,6 @@ internal static class ServiceRules
         {
             // A binary the package does not ship is the system's own (WUDFRd.sys); one it ships must be copied.
             check.Report(2084, $"Service binary '{path}' should reference a CopyFiles destination file.", binary);
-        }
-    }
-
-    private static IEnumerable<string> CopiedFiles(InfCheck check)
-    {
-        foreach (var copy in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)).SelectMany(s => s.Find("CopyFiles")))
-        {
-            foreach (var target in copy.Values.Where(v => v.Length > 0))
-            {
-                if (target.StartsWith("@"))
-                {
-                    yield return target.Substring(1);
-                    continue;
-                }
-
-                foreach (var file in check.Named(target).SelectMany(s => s.Entries))
-                {
-                    yield return check.Resolve(file.Key ?? file.Value);
-                }
-            }
         }
     }
 
