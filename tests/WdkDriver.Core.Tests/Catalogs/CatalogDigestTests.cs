@@ -94,9 +94,14 @@ public class CatalogDigestTests
         using var temp = new TempDirectory("pe");
         var copy = temp.Write("pciide.sys", "");
         var bytes = File.ReadAllBytes(signed);
-        // Changing the checksum field must not change the Authenticode hash; changing a byte of code must.
-        var checksum = BitConverter.ToInt32(bytes, 0x3C) + 88;
-        bytes[checksum] ^= 0xFF;
+        var peOffset = BitConverter.ToInt32(bytes, 0x3C);
+        var directory = peOffset + 24 + (BitConverter.ToUInt16(bytes, peOffset + 24) == 0x20B ? 144 : 128);
+        var table = BitConverter.ToInt32(bytes, directory);
+        Assert.True(BitConverter.ToInt32(bytes, directory + 4) > 0, "pciide.sys carries an embedded signature");
+
+        // The checksum field and the signature's bytes are outside the hash; a byte of code is inside.
+        bytes[peOffset + 88] ^= 0xFF;
+        bytes[table + 100] ^= 0xFF;
         File.WriteAllBytes(copy, bytes);
         Assert.Equal(FileDigest.Compute(signed, HashAlgorithmName.SHA256).Digest, FileDigest.Compute(copy, HashAlgorithmName.SHA256).Digest);
 
@@ -125,8 +130,13 @@ public class CatalogDigestTests
     public void Truncated_or_garbage_catalogs_are_WDK3003_never_a_crash()
     {
         var real = File.ReadAllBytes(Path.Combine(Folder("px4_drv"), "px4_drv_winusb.cat"));
+        foreach (var truncated in new[] { Array.Empty<byte>(), new byte[] { 0x30 }, real[..100], real[..(real.Length / 2)], real[..^1] })
+        {
+            Assert.Equal("WDK3003", Assert.Throws<WdkException>(() => CatalogReader.Read(truncated, "x.cat")).Diagnostic.Code);
+        }
+
         var random = new Random(7);
-        var inputs = new List<byte[]> { Array.Empty<byte>(), new byte[] { 0x30 }, real[..100], real[..(real.Length / 2)] };
+        var inputs = new List<byte[]>();
         for (var i = 0; i < 200; i++)
         {
             var mutated = (byte[])real.Clone();
