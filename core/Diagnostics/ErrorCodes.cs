@@ -42,6 +42,12 @@ public static class ErrorCodes
     public const string PeImageMalformed = "WDK3001";
     public const string FileUnreadable = "WDK3002";
     public const string CatalogMalformed = "WDK3003";
+    public const string OsIdUnknown = "WDK3004";
+    public const string CatalogFileMissing = "WDK3005";
+    public const string CatalogDriverVerInvalid = "WDK3006";
+    public const string CatalogOutputFailed = "WDK3007";
+    public const string CatalogListIdInvalid = "WDK3008";
+    public const string CatalogInfMissing = "WDK3009";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

@@ -1,37 +1,24 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 
 namespace WdkDriver.Core.Inf.Validation;
 
 /// <summary>One validation run: the document, its strings, the sections reached so far and the findings.</summary>
 internal sealed class InfCheck
 {
-    private static readonly Regex Token = new("%([^%]*)%", RegexOptions.CultureInvariant);
-
     public InfCheck(InfDocument document, InfVerifOptions options)
     {
         Document = document;
         Options = options;
-        Strings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var section in document.Sections.Where(s => IsStrings(s.Name)))
-        {
-            foreach (var entry in section.Entries.Where(e => e.Key is not null))
-            {
-                if (!Strings.ContainsKey(entry.Key!))
-                {
-                    Strings[entry.Key!] = entry.Value;
-                }
-            }
-        }
+        Strings = new InfStrings(document);
     }
 
     public InfDocument Document { get; }
 
     public InfVerifOptions Options { get; }
 
-    public Dictionary<string, string> Strings { get; }
+    public InfStrings Strings { get; }
 
     public List<(int Code, string Message, int Line, int Column)> Findings { get; } = new();
 
@@ -75,14 +62,7 @@ internal sealed class InfCheck
 
     public IEnumerable<InfSection> Named(string name) => Document.FindSections(name);
 
-    /// <summary>Replaces <c>%strkey%</c> tokens with their strings; DIRIDs (<c>%12%</c>) and <c>%%</c> stay.</summary>
-    public string Resolve(string value) => Token.Replace(value, m =>
-        m.Groups[1].Value.Length == 0 ? "%" : Strings.TryGetValue(m.Groups[1].Value, out var s) ? s : m.Value);
-
-    public static IEnumerable<string> Tokens(string text) => Token.Matches(text).Cast<Match>().Select(m => m.Groups[1].Value);
-
-    public static bool IsStrings(string name) =>
-        name.Equals("Strings", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Strings.", StringComparison.OrdinalIgnoreCase);
+    public string Resolve(string value) => Strings.Resolve(value);
 
     /// <summary>
     /// The sections that stand for install section <paramref name="name"/>: the name itself and its platform

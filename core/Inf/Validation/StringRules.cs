@@ -15,7 +15,7 @@ internal static class StringRules
                 check.Report(1274, $"Unresolved $ARCH$ token for section [{section.Name}]: stamp the INF (stampinf, or the SDK's StampInf) to replace it.", section.Line, section.Column);
             }
 
-            if (InfCheck.IsStrings(section.Name))
+            if (InfStrings.IsStrings(section.Name))
             {
                 continue;
             }
@@ -23,7 +23,7 @@ internal static class StringRules
             foreach (var entry in section.Entries)
             {
                 var text = (entry.Key ?? string.Empty) + "=" + entry.RawValue;
-                foreach (var token in InfCheck.Tokens(text).Where(t => t.Length > 0 && !t.All(char.IsDigit) && !check.Strings.ContainsKey(t)).Distinct())
+                foreach (var token in InfStrings.Tokens(text).Where(t => t.Length > 0 && !t.All(char.IsDigit) && !check.Strings.Defines(t)).Distinct())
                 {
                     check.Report(1235, $"String token '%{token}%' not defined in [Strings] section - for a literal '%' in a string, write '%%'.", entry);
                 }

@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Asn1;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using WdkDriver.Core.Authenticode;
+
+namespace WdkDriver.Core.Catalogs;
+
+/// <summary>
+/// Writes an unsigned catalog as inf2cat does: a PKCS#7 v1.5 SignedData (no signers yet) whose content is a
+/// certificate trust list of the files' digests, member by member, with the OS and hardware-ID attributes.
+/// </summary>
+public static class CatalogWriter
+{
+    private const string SignedData = "1.2.840.113549.1.7.2";
+    private const string Ctl = "1.3.6.1.4.1.311.10.1";
+    private const string CatalogList = "1.3.6.1.4.1.311.12.1.1";
+    private const string MemberListV1 = "1.3.6.1.4.1.311.12.1.2";
+    private const string MemberListV2 = "1.3.6.1.4.1.311.12.1.3";
+    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
+    private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
+    private const string CabData = "1.3.6.1.4.1.311.2.1.25";
+    private const string NameValue = "1.3.6.1.4.1.311.12.2.1";
+    private const string MemberInfo = "1.3.6.1.4.1.311.12.2.2";
+    private const string MemberInfo2 = "1.3.6.1.4.1.311.12.2.3";
+    private const string Sha1 = "1.3.14.3.2.26";
+    private const string Sha256 = "2.16.840.1.101.3.4.2.1";
+    private const string PageHashesV1 = "1.3.6.1.4.1.311.2.3.1";
+    private const string PageHashesV2 = "1.3.6.1.4.1.311.2.3.2";
+    private static readonly byte[] PageHashClassId = { 0xA6, 0xB5, 0x86, 0xD5, 0xB4, 0xA1, 0x24, 0x66, 0xAE, 0x05, 0xA2, 0x17, 0xDA, 0x8E, 0x60, 0xD6 };
+    private const string PeSip = "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}";
+    private const string FlatSip = "{DE351A42-8E59-11D0-8C47-00C04FC295EE}";
+
+    /// <summary>CRYPTCAT_ATTR_AUTHENTICATED | DATAASCII | NAMEASCII, as inf2cat writes every attribute.</summary>
+    private const int AttributeFlags = 0x10010001;
+
+    private static Asn1Tag Context(int number, bool constructed = true) => new(TagClass.ContextSpecific, number, constructed);
+
+    public static byte[] Write(CatalogRequest request)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(SignedData);
+            using (writer.PushSequence(Context(0)))
+            using (writer.PushSequence())
+            {
+                writer.WriteInteger(1);
+                writer.PushSetOf();
+                writer.PopSetOf();
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(Ctl);
+                    using (writer.PushSequence(Context(0)))
+                    {
+                        writer.WriteEncodedValue(WriteTrustList(request));
+                    }
+                }
+
+                writer.PushSetOf();
+                writer.PopSetOf();
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    /// <summary>The certificate trust list alone: the part a signature covers, and what inf2cat compatibility is judged on.</summary>
+    public static byte[] WriteTrustList(CatalogRequest request)
+    {
+        var osAttr = string.Join(",", request.Os.Select(o => o.NtVersion).Distinct()
+            .OrderBy(v => Version.Parse(v)).Select(v => "2:" + v));
+        var members = Members(request, osAttr).OrderBy(m => m.Identifier, ByteOrder.Instance).ToList();
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(CatalogList);
+            }
+
+            writer.WriteOctetString(request.ListIdentifier);
+            writer.WriteUtcTime(request.Time.ToUniversalTime());
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(request.Version == 2 ? MemberListV2 : MemberListV1);
+                writer.WriteNull();
+            }
+
+            using (writer.PushSequence())
+            {
+                foreach (var member in members)
+                {
+                    writer.WriteEncodedValue(member.Encoded);
+                }
+            }
+
+            using (writer.PushSequence(Context(0)))
+            using (writer.PushSequence())
+            {
+                var attributes = new List<(string, string)> { ("OS", string.Join(",", request.Os.Select(o => o.Token))) };
+                attributes.AddRange(request.HardwareIds.Select((id, i) => ("HWID" + (i + 1).ToString(CultureInfo.InvariantCulture), id)).Reverse());
+                foreach (var (name, value) in attributes)
+                {
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier(NameValue);
+                        writer.WriteOctetString(EncodeNameValue(name, value));
+                    }
+                }
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    /// <summary>A list identifier that depends only on what the catalog says, so the same package gets the same bytes.</summary>
+    public static byte[] DeriveListIdentifier(IEnumerable<CatalogFile> files, IReadOnlyList<OsTarget> os, IEnumerable<string> hardwareIds, int version)
+    {
+        var text = new StringBuilder().Append(version).Append('|').Append(string.Join(",", os.Select(o => o.Id)));
+        foreach (var file in files)
+        {
+            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(FileDigest.Compute(file.Path, HashAlgorithmName.SHA256).Digest));
+        }
+
+        text.Append('|').Append(string.Join(",", hardwareIds));
+        using var sha = SHA256.Create();
+        return sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString())).Take(16).ToArray();
+    }
+
+    /// <summary>Each file's members, one set per distinct content (the first name wins).</summary>
+    private static IEnumerable<(byte[] Identifier, byte[] Encoded)> Members(CatalogRequest request, string osAttr)
+    {
+        var seen = new HashSet<string>();
+        return request.Files
+            .Select(file => EncodeMembers(file, osAttr, request.Version, request.PageHashes))
+            .Where(members => seen.Add(CatalogReader.ToHex(members[0].Identifier)))
+            .SelectMany(members => members);
+    }
+
+    /// <summary>
+    /// The members for one file. v1: one, named by the SHA-1 digest's hex in UTF-16. v2: the SHA-256 member and its
+    /// SHA-1 companion, named by the raw digests; the companion carries File and OSAttr, not the indirect data.
+    /// </summary>
+    internal static IReadOnlyList<(byte[] Identifier, byte[] Encoded)> EncodeMembers(CatalogFile file, string osAttr, int version, bool pageHashes = false)
+    {
+        var (sha1, isPe) = FileDigest.Compute(file.Path, HashAlgorithmName.SHA1);
+        byte[]? Pages(HashAlgorithmName algorithm) => pageHashes && isPe ? PageHashes.Compute(file.Path, algorithm) : null;
+        var name = file.Name.ToLowerInvariant();
+        if (version == 2)
+        {
+            var (sha256, _) = FileDigest.Compute(file.Path, HashAlgorithmName.SHA256);
+            return new[]
+            {
+                (sha256, Member(sha256, w => { WriteMemberInfo2(w, isPe); WriteNameValue(w, "OSAttr", osAttr); WriteNameValue(w, "File", name); WriteIndirectData(w, isPe, Sha256, sha256, Pages(HashAlgorithmName.SHA256)); })),
+                (sha1, Member(sha1, w => { WriteMemberInfo2(w, isPe); WriteNameValue(w, "OSAttr", osAttr); WriteNameValue(w, "File", name); })),
+            };
+        }
+
+        var identifier = Encoding.Unicode.GetBytes(CatalogReader.ToHex(sha1) + "\0");
+        return new[] { (identifier, Member(identifier, w => { WriteIndirectData(w, isPe, Sha1, sha1, Pages(HashAlgorithmName.SHA1)); WriteNameValue(w, "File", name); WriteNameValue(w, "OSAttr", osAttr); WriteMemberInfo(w, isPe); })) };
+    }
+
+    private static byte[] Member(byte[] identifier, Action<AsnWriter> attributes)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteOctetString(identifier);
+            writer.PushSetOf();
+            attributes(writer);
+            writer.PopSetOf();
+        }
+
+        return writer.Encode();
+    }
+
+    private static void WriteIndirectData(AsnWriter writer, bool isPe, string algorithm, byte[] digest, byte[]? pageHashes)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(IndirectData);
+            writer.PushSetOf();
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(isPe ? PeImageData : CabData);
+                    if (isPe)
+                    {
+                        using (writer.PushSequence())
+                        {
+                            // includeResources | includeImportAddressTable, and an empty file link (inf2cat) or the
+                            // page hashes as a serialized object (/pageHashes).
+                            writer.WriteBitString(new byte[] { 0xA0 }, unusedBitCount: 5);
+                            using (writer.PushSequence(Context(0)))
+                            {
+                                if (pageHashes is null)
+                                {
+                                    WriteEmptyLink(writer);
+                                }
+                                else
+                                {
+                                    WritePageHashes(writer, algorithm, pageHashes);
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        WriteEmptyLink(writer);
+                    }
+                }
+
+                using (writer.PushSequence())
+                {
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier(algorithm);
+                        writer.WriteNull();
+                    }
+
+                    writer.WriteOctetString(digest);
+                }
+            }
+
+            writer.PopSetOf();
+        }
+    }
+
+    /// <summary>SpcLink.moniker: SpcSerializedObject { page-hash class id, SET { SEQ { v1|v2 OID, SET { OCTET entries } } } }.</summary>
+    private static void WritePageHashes(AsnWriter writer, string algorithm, byte[] pageHashes)
+    {
+        var serialized = new AsnWriter(AsnEncodingRules.DER);
+        serialized.PushSetOf();
+        using (serialized.PushSequence())
+        {
+            serialized.WriteObjectIdentifier(algorithm == Sha1 ? PageHashesV1 : PageHashesV2);
+            serialized.PushSetOf();
+            serialized.WriteOctetString(pageHashes);
+            serialized.PopSetOf();
+        }
+
+        serialized.PopSetOf();
+        using (writer.PushSequence(Context(1)))
+        {
+            writer.WriteOctetString(PageHashClassId);
+            writer.WriteOctetString(serialized.Encode());
+        }
+    }
+
+    /// <summary>SpcLink.file = SpcString.unicode "" (<c>A2 02 80 00</c>).</summary>
+    private static void WriteEmptyLink(AsnWriter writer)
+    {
+        using (writer.PushSequence(Context(2)))
+        {
+            writer.WriteCharacterString(UniversalTagNumber.BMPString, string.Empty, Context(0, constructed: false));
+        }
+    }
+
+    private static void WriteNameValue(AsnWriter writer, string name, string value)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(NameValue);
+            writer.PushSetOf();
+            writer.WriteEncodedValue(EncodeNameValue(name, value));
+            writer.PopSetOf();
+        }
+    }
+
+    private static byte[] EncodeNameValue(string name, string value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteCharacterString(UniversalTagNumber.BMPString, name);
+            writer.WriteInteger(AttributeFlags);
+            writer.WriteOctetString(Encoding.Unicode.GetBytes(value + "\0"));
+        }
+
+        return writer.Encode();
+    }
+
+    private static void WriteMemberInfo(AsnWriter writer, bool isPe)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(MemberInfo);
+            writer.PushSetOf();
+            using (writer.PushSequence())
+            {
+                writer.WriteCharacterString(UniversalTagNumber.BMPString, isPe ? PeSip : FlatSip);
+                writer.WriteInteger(0x200);
+            }
+
+            writer.PopSetOf();
+        }
+    }
+
+    private static void WriteMemberInfo2(AsnWriter writer, bool isPe)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(MemberInfo2);
+            writer.PushSetOf();
+            writer.WriteNull(Context(isPe ? 0 : 2, constructed: false));
+            writer.PopSetOf();
+        }
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y)
+        {
+            for (var i = 0; i < Math.Min(x!.Length, y!.Length); i++)
+            {
+                if (x[i] != y[i])
+                {
+                    return x[i].CompareTo(y[i]);
+                }
+            }
+
+            return x.Length.CompareTo(y.Length);
+        }
+    }
+}
