@@ -7,6 +7,7 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs and signs Win
     StampCommand.Create(reporter),
     CheckInfCommand.Create(reporter),
     HashCommand.Create(reporter),
+    CatalogCommand.Create(reporter),
 };
 
 var parse = root.Parse(args);

@@ -17,31 +17,70 @@ public sealed record CatalogFile(string Path, string Name);
 /// </summary>
 public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnlyList<string> HardwareIds)
 {
-    public static CatalogContents Resolve(string packageDirectory, IReadOnlyList<OsTarget> targets, DateTime utcToday)
+    /// <summary>The files of a package folder on disk, by their path inside it.</summary>
+    public static IReadOnlyDictionary<string, string> FolderFiles(string packageDirectory)
     {
-        var infs = Directory.Exists(packageDirectory)
-            ? Directory.GetFiles(packageDirectory).Where(f => f.EndsWith(".inf", StringComparison.OrdinalIgnoreCase)).OrderBy(f => Path.GetFileName(f), StringComparer.OrdinalIgnoreCase).ToList()
-            : new List<string>();
-        if (infs.Count == 0)
+        var root = Path.GetFullPath(packageDirectory);
+        return Directory.Exists(root)
+            ? Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Key(f.Substring(root.Length)), f => f, StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, string>();
+    }
+
+    /// <summary>
+    /// Resolves a package given as its files (path inside the package → file on disk), so a build can catalog the
+    /// package before it lays it out. INFs at the package's top level are the package's INFs.
+    /// </summary>
+    /// <param name="infs">The INFs (package paths) to cover; null: every INF of the package.</param>
+    public static CatalogContents Resolve(IReadOnlyDictionary<string, string> packageFiles, IReadOnlyList<OsTarget> targets, DateTime utcToday, IReadOnlyCollection<string>? infs = null)
+    {
+        var selected = packageFiles
+            .Where(f => !f.Key.Contains('/') && f.Key.EndsWith(".inf", StringComparison.OrdinalIgnoreCase))
+            .Where(f => infs is null || infs.Contains(f.Key, StringComparer.OrdinalIgnoreCase))
+            .OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(f => f.Value)
+            .ToList();
+        if (selected.Count == 0)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CatalogInfMissing, $"The driver package folder '{packageDirectory}' holds no INF to make a catalog for."));
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CatalogInfMissing, "The driver package holds no INF to make a catalog for."));
         }
 
         var architectures = targets.Select(t => t.Architecture).Distinct().ToList();
         var files = new List<CatalogFile>();
         var hardwareIds = new List<string>();
-        foreach (var path in infs)
+        foreach (var path in selected)
         {
             var inf = InfDocument.Load(path);
             var strings = new InfStrings(inf);
             CheckDriverVer(inf, utcToday);
             files.Add(new CatalogFile(path, Path.GetFileName(path)));
-            files.AddRange(CopiedFiles(inf, strings, packageDirectory, architectures));
+            files.AddRange(CopiedFiles(inf, strings, packageFiles, architectures));
             hardwareIds.AddRange(ModelHardwareIds(inf, strings));
         }
 
         return new CatalogContents(files, hardwareIds.Distinct().ToList());
     }
+
+    /// <summary>The catalog each top-level INF names (<c>CatalogFile</c>, or <c>CatalogFile.NT&lt;arch&gt;</c>), null where none.</summary>
+    public static IReadOnlyDictionary<string, string?> CatalogNames(IReadOnlyDictionary<string, string> packageFiles, IReadOnlyList<OsTarget> targets)
+    {
+        var architectures = targets.Select(t => t.Architecture).ToList();
+        return packageFiles
+            .Where(f => !f.Key.Contains('/') && f.Key.EndsWith(".inf", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(
+                f => f.Key,
+                f =>
+                {
+                    var version = InfDocument.Load(f.Value).FindSection("Version");
+                    var entry = version?.Entries.FirstOrDefault(e => e.Key is not null && architectures.Any(a => e.KeyIs("CatalogFile.NT" + a)))
+                        ?? version?.First("CatalogFile");
+                    return entry is null || entry.Value.Trim().Length == 0 ? null : entry.Value.Trim();
+                },
+                StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A path inside the package as a lookup key: forward slashes, no empty or "." parts.</summary>
+    private static string Key(string relativePath) =>
+        string.Join("/", relativePath.Replace('\\', '/').Split('/').Where(part => part.Length > 0 && part != "."));
 
     /// <summary>inf2cat 22.9.6 and 22.9.7: a DriverVer that is missing, malformed or in the future.</summary>
     private static void CheckDriverVer(InfDocument inf, DateTime utcToday)
@@ -74,7 +113,7 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
     /// The [SourceDisksFiles] entries for the architectures, found on their disk's path; each is named in the catalog
     /// by its destination name when a copy list renames it.
     /// </summary>
-    private static IEnumerable<CatalogFile> CopiedFiles(InfDocument inf, InfStrings strings, string packageDirectory, IReadOnlyList<string> architectures)
+    private static IEnumerable<CatalogFile> CopiedFiles(InfDocument inf, InfStrings strings, IReadOnlyDictionary<string, string> packageFiles, IReadOnlyList<string> architectures)
     {
         bool ForTargets(string name, string baseName) =>
             name.Equals(baseName, StringComparison.OrdinalIgnoreCase)
@@ -96,12 +135,12 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
                 var name = strings.Resolve(entry.Key!).Trim();
                 var disk = entry.Values.Count > 0 && disks.TryGetValue(entry.Value.Trim(), out var d) && d.Values.Count > 3 ? strings.Resolve(d.Values[3]) : string.Empty;
                 var subdirectory = entry.Values.Count > 1 ? strings.Resolve(entry.Values[1]) : string.Empty;
-                var path = Path.Combine(packageDirectory, Relative(disk), Relative(subdirectory), name);
-                if (!File.Exists(path))
+                var key = Key(disk + "/" + subdirectory + "/" + name);
+                if (!packageFiles.TryGetValue(key, out var path) || !File.Exists(path))
                 {
                     throw new WdkException(Diagnostic.Error(
                         ErrorCodes.CatalogFileMissing,
-                        $"{name} in [{section.Name}] of {Path.GetFileName(inf.Path)} is missing from the driver package (inf2cat 22.9.1): expected at {path}.",
+                        $"{name} in [{section.Name}] of {Path.GetFileName(inf.Path)} is missing from the driver package (inf2cat 22.9.1): expected at '{key}' in the package.",
                         inf.Path,
                         entry.Line,
                         entry.Column));
@@ -127,6 +166,4 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
             }
         }
     }
-
-    private static string Relative(string path) => path.Replace('\\', Path.DirectorySeparatorChar).Trim(Path.DirectorySeparatorChar);
 }

@@ -48,6 +48,9 @@ public static class ErrorCodes
     public const string CatalogOutputFailed = "WDK3007";
     public const string CatalogListIdInvalid = "WDK3008";
     public const string CatalogInfMissing = "WDK3009";
+    public const string CatalogTimeInvalid = "WDK3010";
+    public const string CatalogNamesDiffer = "WDK3011";
+    public const string CatalogVersionInvalid = "WDK3012";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

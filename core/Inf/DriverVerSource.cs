@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Versioning;
 
 namespace WdkDriver.Core.Inf;
 
@@ -43,18 +44,9 @@ public sealed record DriverVerSource(
                 throw new WdkException(Diagnostic.Error(ErrorCodes.DriverDateInvalid, $"DriverDate '{DriverDate}' is not a date in the form MM/DD/YYYY.", file));
             }
         }
-        else if (!string.IsNullOrWhiteSpace(SourceDateEpoch))
+        else if (ReproducibleTime.Resolve(SourceDateEpoch, GitCommitDateTicks, file) is { } time)
         {
-            if (!long.TryParse(SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.DriverDateInvalid, $"SOURCE_DATE_EPOCH '{SourceDateEpoch}' is not a number of seconds since 1970.", file));
-            }
-
-            date = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(seconds).Date;
-        }
-        else if (long.TryParse(GitCommitDateTicks, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks > 0)
-        {
-            date = new DateTime(ticks, DateTimeKind.Utc).Date;
+            date = time.UtcDateTime.Date;
         }
         else
         {

@@ -38,6 +38,15 @@ public sealed class WindowsRustFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test that checks signatures and catalogs with osslsigncode and openssl, the independent oracles.</summary>
+public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
+{
+    public OsslsigncodeTheoryAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("osslsigncode") is not null && Requirements.FindOnPath("openssl") is not null, "osslsigncode or openssl");
+    }
+}
+
 public sealed class CargoFactAttribute : FactAttribute
 {
     public CargoFactAttribute()

@@ -25,7 +25,7 @@ public class BoosterSampleTests
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
         var package = project.Path("bin", "Debug", "x64", "package");
-        Assert.Equal(new[] { "boost.exe", "booster.inf", "booster.sys" }, Directory.GetFiles(package).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "boost.exe", "booster.cat", "booster.inf", "booster.sys" }, Directory.GetFiles(package).Select(Path.GetFileName).Order());
         Assert.DoesNotContain("error", result.Output);
         // A temporary folder is no git repository: no commit time to date DriverVer by, and the build says so.
         Assert.Contains("booster.inx : warning WDK2007: DriverVer takes today's date", result.Output);
@@ -56,7 +56,7 @@ public class BoosterSampleTests
         var second = project.ShouldSucceed(project.Build("-v:n"));
 
         Assert.Contains("cargo build --message-format=json", second.Output);
-        foreach (var stage in new[] { "StampInf", "ValidateInf", "LayoutDriverPackage" })
+        foreach (var stage in new[] { "StampInf", "ValidateInf", "CreateCatalog", "LayoutDriverPackage" })
         {
             Assert.Contains($"Skipping target \"{stage}\" because all output files are up-to-date", second.Output);
         }
@@ -148,9 +148,12 @@ public class BoosterSampleTests
         Assert.Equal(
             File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", "booster.inf")),
             File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", "booster.inf")));
-        Assert.Equal(
-            File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", "booster.sys")),
-            File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", "booster.sys")));
+        foreach (var file in new[] { "booster.sys", "booster.cat" })
+        {
+            Assert.Equal(
+                File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", file)),
+                File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", file)));
+        }
     }
 
     [WindowsRustFact]
@@ -195,6 +198,50 @@ public class BoosterSampleTests
 
         Assert.DoesNotContain("WDK2007", result.Output);
         Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(project.Path("bin", "Debug", "x64", "package", "booster.inf")));
+    }
+
+    [WindowsRustFact]
+    public void The_catalog_lists_the_driver_and_its_INF_with_the_digests_of_the_package_files()
+    {
+        var project = Booster();
+        project.Environment["SOURCE_DATE_EPOCH"] = "1700000000";
+
+        project.ShouldSucceed(project.Build());
+
+        var package = project.Path("bin", "Debug", "x64", "package");
+        var catalog = WdkDriver.Core.Catalogs.CatalogReader.Read(Path.Combine(package, "booster.cat"));
+        Assert.Equal(2, catalog.Version);
+        Assert.Equal(new DateTimeOffset(2023, 11, 14, 22, 13, 20, TimeSpan.Zero), catalog.ThisUpdate);
+        Assert.Equal("_v100_X64", Assert.Single(catalog.Attributes).Value);
+        foreach (var (file, isPe) in new[] { ("booster.sys", true), ("booster.inf", false) })
+        {
+            var member = Assert.Single(catalog.Members, m => m.FileName == file && m.Digest is not null);
+            Assert.Equal(isPe, member.IsPe);
+            Assert.Equal(
+                WdkDriver.Core.Authenticode.FileDigest.Compute(Path.Combine(package, file), System.Security.Cryptography.HashAlgorithmName.SHA256).Digest,
+                member.Digest);
+        }
+
+        Assert.DoesNotContain(catalog.Members, m => m.FileName == "boost.exe");
+
+        // osslsigncode, knowing nothing of this project, signs the catalog and accepts the driver against it.
+        Tool(project, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test");
+        Tool(project, "osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", Path.Combine(package, "booster.cat"), "-out", "signed.cat");
+        Tool(project, "osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", Path.Combine(package, "booster.sys"));
+    }
+
+    private static void Tool(TestProject project, string tool, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(tool) { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(" ", arguments)}: {output}");
     }
 
     private static void Git(TestProject project, params string[] arguments)

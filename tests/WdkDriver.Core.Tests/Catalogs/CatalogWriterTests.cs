@@ -29,7 +29,7 @@ public class CatalogWriterTests
     public void The_px4_catalogs_trust_list_is_reproduced_byte_for_byte()
     {
         var os = OsTarget.ParseList(Px4Os);
-        var contents = CatalogContents.Resolve(Folder("px4_drv"), os, DateTime.UtcNow);
+        var contents = CatalogContents.Resolve(CatalogContents.FolderFiles(Folder("px4_drv")), os, DateTime.UtcNow);
         var request = new CatalogRequest(contents.Files, os, contents.HardwareIds, Convert.FromHexString("7093BC1462E86C41A5BEF3468CE1B2D6"),
             new DateTimeOffset(2025, 1, 10, 23, 15, 51, TimeSpan.Zero), Version: 1);
 
