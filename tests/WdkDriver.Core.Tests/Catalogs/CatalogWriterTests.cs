@@ -113,5 +113,15 @@ public class CatalogWriterTests
         Assert.Equal(Attribute(real.Encoded, "1.3.6.1.4.1.311.12.2.3"), Attribute(ours[0].Encoded, "1.3.6.1.4.1.311.12.2.3"));
         Assert.Equal(FileDigest.Compute(Path.Combine(folder, name), HashAlgorithmName.SHA1).Digest, ours[1].Identifier);
         Assert.Contains(CatalogReader.Read(Path.Combine(folder, "unsigned.cat")).Members, m => m.Identifier.SequenceEqual(ours[1].Identifier));
+
+        // inf2cat's companion rule: File and OSAttr are copied to the SHA-1 member, the indirect data is not. (makecat's
+        // definition file suppressed the copies, so there the companion has the member info alone.)
+        Assert.Equal(Attribute(real.Encoded, "1.3.6.1.4.1.311.12.2.3"), Attribute(ours[1].Encoded, "1.3.6.1.4.1.311.12.2.3"));
+        Assert.NotEqual("(absent)", Attribute(ours[1].Encoded, "1.3.6.1.4.1.311.12.2.1"));
+        Assert.Equal("(absent)", Attribute(ours[1].Encoded, "1.3.6.1.4.1.311.2.1.4"));
+        var companion = CatalogReader.Read(CatalogWriter.Write(new CatalogRequest(new[] { new CatalogFile(Path.Combine(folder, name), name) }, OsTarget.ParseList("10_X64"), Array.Empty<string>(), new byte[16], DateTimeOffset.UnixEpoch, 2, PageHashes: true)), "x.cat")
+            .Members.Single(m => m.Identifier.SequenceEqual(ours[1].Identifier));
+        Assert.Equal(name, companion.FileName);
+        Assert.Equal("2:10.0", companion.NameValues["OSAttr"]);
     }
 }
