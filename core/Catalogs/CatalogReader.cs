@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using static WdkDriver.Core.Catalogs.CatalogOids;
 using WdkDriver.Core.Diagnostics;
 
 namespace WdkDriver.Core.Catalogs;
@@ -12,15 +13,6 @@ namespace WdkDriver.Core.Catalogs;
 /// <summary>Decodes any catalog (v1 or v2, signed or not, PKCS#7 or CMS form) into members and attributes.</summary>
 public static class CatalogReader
 {
-    private const string SignedData = "1.2.840.113549.1.7.2";
-    private const string Ctl = "1.3.6.1.4.1.311.10.1";
-    private const string MemberListV2 = "1.3.6.1.4.1.311.12.1.3";
-    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
-    private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
-    private const string NameValue = "1.3.6.1.4.1.311.12.2.1";
-    private const string MemberInfo = "1.3.6.1.4.1.311.12.2.2";
-    private const string MemberInfo2 = "1.3.6.1.4.1.311.12.2.3";
-    private const string PeSipGuid = "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}";
 
     private static readonly Asn1Tag Context0 = new(TagClass.ContextSpecific, 0, isConstructed: true);
 
@@ -162,7 +154,7 @@ public static class CatalogReader
                         nameValues[pair.Key] = pair.Value;
                         break;
                     case MemberInfo:
-                        isPe = values.ReadSequence().ReadCharacterString(UniversalTagNumber.BMPString).Equals(PeSipGuid, StringComparison.OrdinalIgnoreCase);
+                        isPe = values.ReadSequence().ReadCharacterString(UniversalTagNumber.BMPString).Equals(PeSip, StringComparison.OrdinalIgnoreCase);
                         break;
                     case MemberInfo2:
                         isPe = values.PeekTag().TagValue == 0;

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using WdkDriver.Core.Authenticode;
+using static WdkDriver.Core.Catalogs.CatalogOids;
 
 namespace WdkDriver.Core.Catalogs;
 
@@ -15,24 +16,7 @@ namespace WdkDriver.Core.Catalogs;
 /// </summary>
 public static class CatalogWriter
 {
-    private const string SignedData = "1.2.840.113549.1.7.2";
-    private const string Ctl = "1.3.6.1.4.1.311.10.1";
-    private const string CatalogList = "1.3.6.1.4.1.311.12.1.1";
-    private const string MemberListV1 = "1.3.6.1.4.1.311.12.1.2";
-    private const string MemberListV2 = "1.3.6.1.4.1.311.12.1.3";
-    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
-    private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
-    private const string CabData = "1.3.6.1.4.1.311.2.1.25";
-    private const string NameValue = "1.3.6.1.4.1.311.12.2.1";
-    private const string MemberInfo = "1.3.6.1.4.1.311.12.2.2";
-    private const string MemberInfo2 = "1.3.6.1.4.1.311.12.2.3";
-    private const string Sha1 = "1.3.14.3.2.26";
-    private const string Sha256 = "2.16.840.1.101.3.4.2.1";
-    private const string PageHashesV1 = "1.3.6.1.4.1.311.2.3.1";
-    private const string PageHashesV2 = "1.3.6.1.4.1.311.2.3.2";
     private static readonly byte[] PageHashClassId = { 0xA6, 0xB5, 0x86, 0xD5, 0xB4, 0xA1, 0x24, 0x66, 0xAE, 0x05, 0xA2, 0x17, 0xDA, 0x8E, 0x60, 0xD6 };
-    private const string PeSip = "{C689AAB8-8E78-11D0-8C47-00C04FC295EE}";
-    private const string FlatSip = "{DE351A42-8E59-11D0-8C47-00C04FC295EE}";
 
     /// <summary>CRYPTCAT_ATTR_AUTHENTICATED | DATAASCII | NAMEASCII, as inf2cat writes every attribute.</summary>
     private const int AttributeFlags = 0x10010001;

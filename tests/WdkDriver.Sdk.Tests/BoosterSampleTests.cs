@@ -225,37 +225,15 @@ public class BoosterSampleTests
         Assert.DoesNotContain(catalog.Members, m => m.FileName == "boost.exe");
 
         // osslsigncode, knowing nothing of this project, signs the catalog and accepts the driver against it.
-        Tool(project, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test");
-        Tool(project, "osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", Path.Combine(package, "booster.cat"), "-out", "signed.cat");
-        Tool(project, "osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", Path.Combine(package, "booster.sys"));
-    }
-
-    private static void Tool(TestProject project, string tool, params string[] arguments)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(tool) { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(" ", arguments)}: {output}");
+        ToolProcess.Succeed(project.Directory, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test");
+        ToolProcess.Succeed(project.Directory, "osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", Path.Combine(package, "booster.cat"), "-out", "signed.cat");
+        ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", Path.Combine(package, "booster.sys"));
     }
 
     private static void Git(TestProject project, params string[] arguments)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = project.Directory, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["GIT_AUTHOR_DATE"] = info.Environment["GIT_COMMITTER_DATE"] = "2025-01-02T23:04:05Z";
-        using var git = System.Diagnostics.Process.Start(info)!;
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(" ", arguments)}: {error}");
+        var dates = new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = "2025-01-02T23:04:05Z", ["GIT_COMMITTER_DATE"] = "2025-01-02T23:04:05Z" };
+        var (exitCode, output) = ToolProcess.Run(project.Directory, "git", arguments, dates);
+        Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
     }
 }

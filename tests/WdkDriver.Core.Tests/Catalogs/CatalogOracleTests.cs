@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WdkDriver.Core.Catalogs;
 
 namespace WdkDriver.Core.Tests.Catalogs;
@@ -40,21 +39,6 @@ public class CatalogOracleTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private int Run(string tool, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool) { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
-    }
-
     [OsslsigncodeTheory]
     [InlineData(1)]
     [InlineData(2)]
@@ -63,15 +47,15 @@ public class CatalogOracleTests : IDisposable
         temp.Write("package/oracle.inf", Inf);
         File.Copy(Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe"), temp.Combine("package", "tool.exe"));
         CatalogBuilder.Create(CatalogContents.FolderFiles(temp.Combine("package")), temp.Combine("unsigned.cat"), false, new CatalogOptions("10_X64", version), DateTimeOffset.UtcNow);
-        Assert.Equal(0, Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test"));
-        Assert.Equal(0, Run("osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", "unsigned.cat", "-out", "signed.cat"));
+        ToolProcess.Succeed(temp.Path, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test");
+        ToolProcess.Succeed(temp.Path, "osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", "unsigned.cat", "-out", "signed.cat");
 
-        Assert.Equal(0, Run("osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", temp.Combine("package", "tool.exe")));
+        ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", temp.Combine("package", "tool.exe"));
 
         var tampered = File.ReadAllBytes(temp.Combine("package", "tool.exe"));
         tampered[0x1000] ^= 0x01;
         File.WriteAllBytes(temp.Combine("tampered.exe"), tampered);
-        Assert.NotEqual(0, Run("osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", temp.Combine("tampered.exe")));
+        Assert.NotEqual(0, ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", temp.Combine("tampered.exe") }).ExitCode);
         Assert.Equal(version, CatalogReader.Read(temp.Combine("signed.cat")).Version);
     }
 }

@@ -12,19 +12,6 @@ public class CatalogWriterTests
 
     private static string Folder(string name) => Path.Combine(RepositoryPaths.Corpus, "catalogs", name);
 
-    /// <summary>The signed content of a catalog: the certificate trust list, as its bytes.</summary>
-    private static byte[] TrustList(byte[] catalog)
-    {
-        var signedData = new AsnReader(catalog, AsnEncodingRules.BER).ReadSequence();
-        signedData.ReadObjectIdentifier();
-        var content = signedData.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
-        content.ReadInteger();
-        content.ReadSetOf();
-        var encapsulated = content.ReadSequence();
-        encapsulated.ReadObjectIdentifier();
-        return encapsulated.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadEncodedValue().ToArray();
-    }
-
     [Fact]
     public void The_px4_catalogs_trust_list_is_reproduced_byte_for_byte()
     {
@@ -33,7 +20,7 @@ public class CatalogWriterTests
         var request = new CatalogRequest(contents.Files, os, contents.HardwareIds, Convert.FromHexString("7093BC1462E86C41A5BEF3468CE1B2D6"),
             new DateTimeOffset(2025, 1, 10, 23, 15, 51, TimeSpan.Zero), Version: 1);
 
-        var expected = TrustList(File.ReadAllBytes(Path.Combine(Folder("px4_drv"), "px4_drv_winusb.cat")));
+        var expected = CatalogBytes.TrustList(File.ReadAllBytes(Path.Combine(Folder("px4_drv"), "px4_drv_winusb.cat")));
 
         Assert.Equal(15, contents.Files.Count);
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(CatalogWriter.WriteTrustList(request)));
@@ -43,7 +30,7 @@ public class CatalogWriterTests
     private static IEnumerable<(byte[] Encoded, CatalogMember Member)> RealMembers(string catalogPath)
     {
         var bytes = File.ReadAllBytes(catalogPath);
-        var ctl = new AsnReader(TrustList(bytes), AsnEncodingRules.DER).ReadSequence();
+        var ctl = new AsnReader(CatalogBytes.TrustList(bytes), AsnEncodingRules.DER).ReadSequence();
         ctl.ReadSequence();
         ctl.ReadOctetString();
         ctl.ReadUtcTime();
