@@ -169,6 +169,26 @@ public static class CatalogReader
         return new CatalogMember(identifier, text, algorithm, digest, isPe, nameValues);
     }
 
+    /// <summary>The encoded certificate trust list inside a catalog: the content a signature covers.</summary>
+    public static byte[] TrustList(byte[] catalog, string path)
+    {
+        try
+        {
+            var contentInfo = new AsnReader(catalog, AsnEncodingRules.BER).ReadSequence();
+            Expect(contentInfo.ReadObjectIdentifier(), SignedData, "a PKCS#7 SignedData");
+            var signedData = contentInfo.ReadSequence(Context0).ReadSequence();
+            signedData.ReadInteger();
+            signedData.ReadSetOf();
+            var encapsulated = signedData.ReadSequence();
+            Expect(encapsulated.ReadObjectIdentifier(), Ctl, "a certificate trust list");
+            return encapsulated.ReadSequence(Context0).ReadEncodedValue().ToArray();
+        }
+        catch (Exception e) when (e is AsnContentException or InvalidDataException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CatalogMalformed, $"The file is not a readable catalog: {e.Message}", path), e);
+        }
+    }
+
     private static KeyValuePair<string, string> ReadNameValue(AsnReader pair)
     {
         var name = pair.ReadCharacterString(UniversalTagNumber.BMPString);

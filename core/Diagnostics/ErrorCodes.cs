@@ -52,6 +52,11 @@ public static class ErrorCodes
     public const string CatalogNamesDiffer = "WDK3011";
     public const string CatalogVersionInvalid = "WDK3012";
 
+    // WDK4xxx: signing and verification.
+    public const string SigningKeyUnusable = "WDK4001";
+    public const string SignInputInvalid = "WDK4002";
+    public const string SignOutputFailed = "WDK4003";
+
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";

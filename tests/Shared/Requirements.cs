@@ -47,6 +47,14 @@ public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
     }
 }
 
+public sealed class OsslsigncodeFactAttribute : FactAttribute
+{
+    public OsslsigncodeFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("osslsigncode") is not null, "osslsigncode");
+    }
+}
+
 public sealed class CargoFactAttribute : FactAttribute
 {
     public CargoFactAttribute()

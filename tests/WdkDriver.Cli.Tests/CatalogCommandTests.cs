@@ -1,3 +1,5 @@
+using WdkDriver.Core.Catalogs;
+
 namespace WdkDriver.Cli.Tests;
 
 public class CatalogCommandTests : IDisposable
@@ -17,7 +19,7 @@ public class CatalogCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(output, result.Output.Trim());
-        Assert.Equal(CatalogBytes.TrustList(File.ReadAllBytes(Path.Combine(Px4, "px4_drv_winusb.cat"))), CatalogBytes.TrustList(File.ReadAllBytes(output)));
+        Assert.Equal(CatalogReader.TrustList(File.ReadAllBytes(Path.Combine(Px4, "px4_drv_winusb.cat")), "px4"), CatalogReader.TrustList(File.ReadAllBytes(output), output));
     }
 
     [Fact]

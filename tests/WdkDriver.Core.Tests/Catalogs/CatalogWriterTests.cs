@@ -20,7 +20,7 @@ public class CatalogWriterTests
         var request = new CatalogRequest(contents.Files, os, contents.HardwareIds, Convert.FromHexString("7093BC1462E86C41A5BEF3468CE1B2D6"),
             new DateTimeOffset(2025, 1, 10, 23, 15, 51, TimeSpan.Zero), Version: 1);
 
-        var expected = CatalogBytes.TrustList(File.ReadAllBytes(Path.Combine(Folder("px4_drv"), "px4_drv_winusb.cat")));
+        var expected = CatalogReader.TrustList(File.ReadAllBytes(Path.Combine(Folder("px4_drv"), "px4_drv_winusb.cat")), "px4");
 
         Assert.Equal(15, contents.Files.Count);
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(CatalogWriter.WriteTrustList(request)));
@@ -30,7 +30,7 @@ public class CatalogWriterTests
     private static IEnumerable<(byte[] Encoded, CatalogMember Member)> RealMembers(string catalogPath)
     {
         var bytes = File.ReadAllBytes(catalogPath);
-        var ctl = new AsnReader(CatalogBytes.TrustList(bytes), AsnEncodingRules.DER).ReadSequence();
+        var ctl = new AsnReader(CatalogReader.TrustList(bytes, catalogPath), AsnEncodingRules.DER).ReadSequence();
         ctl.ReadSequence();
         ctl.ReadOctetString();
         ctl.ReadUtcTime();

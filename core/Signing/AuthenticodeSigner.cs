@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Diagnostics;
+
+namespace WdkDriver.Core.Signing;
+
+/// <summary>
+/// Assembles a PKCS#7 v1.5 SignedData the way signtool writes it: version 1, the content placed directly under
+/// [0] (not in an OCTET STRING as CMS would), signed attributes SpcSpOpusInfo, contentType, statement type and a
+/// messageDigest over the content's value, NULL algorithm parameters, the certificate chain included. .NET's
+/// SignedCms writes the CMS form, which osslsigncode and kernel code integrity do not all accept.
+/// </summary>
+public static class AuthenticodeSigner
+{
+    private const string SignedData = "1.2.840.113549.1.7.2";
+    private const string ContentType = "1.2.840.113549.1.9.3";
+    private const string MessageDigest = "1.2.840.113549.1.9.4";
+    private const string OpusInfo = "1.3.6.1.4.1.311.2.1.12";
+    private const string StatementType = "1.3.6.1.4.1.311.2.1.11";
+    private const string IndividualCodeSigning = "1.3.6.1.4.1.311.2.1.21";
+    private const string RsaEncryption = "1.2.840.113549.1.1.1";
+
+    /// <param name="contentType">The OID of the content: the CTL for catalogs, SPC_INDIRECT_DATA for PE files.</param>
+    /// <param name="content">The content's full DER (a SEQUENCE).</param>
+    /// <param name="chain">Certificates to include besides the signer's (intermediates); roots are not needed.</param>
+    public static byte[] Sign(string contentType, byte[] content, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest)
+    {
+        var digestOid = DigestOid(digest);
+        var contentValue = ContentValue(content);
+        byte[] messageDigest;
+        using (var hash = IncrementalHash.CreateHash(digest))
+        {
+            hash.AppendData(contentValue);
+            messageDigest = hash.GetHashAndReset();
+        }
+
+        var attributes = SignedAttributes(contentType, messageDigest);
+        var signature = SignAttributes(signer, attributes, digest);
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(SignedData);
+            using (writer.PushSequence(Context(0)))
+            using (writer.PushSequence())
+            {
+                writer.WriteInteger(1);
+                writer.PushSetOf();
+                WriteAlgorithm(writer, digestOid, withNull: true);
+                writer.PopSetOf();
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(contentType);
+                    using (writer.PushSequence(Context(0)))
+                    {
+                        writer.WriteEncodedValue(content);
+                    }
+                }
+
+                writer.PushSetOf(Context(0));
+                writer.WriteEncodedValue(signer.RawData);
+                foreach (var certificate in chain)
+                {
+                    writer.WriteEncodedValue(certificate.RawData);
+                }
+
+                writer.PopSetOf(Context(0));
+                writer.PushSetOf();
+                using (writer.PushSequence())
+                {
+                    writer.WriteInteger(1);
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteEncodedValue(signer.IssuerName.RawData);
+                        var serial = signer.GetSerialNumber();
+                        Array.Reverse(serial);
+                        writer.WriteInteger(serial);
+                    }
+
+                    WriteAlgorithm(writer, digestOid, withNull: true);
+                    // The signed attributes go under [0] IMPLICIT: the SET's bytes with its tag changed to A0.
+                    var implicitAttributes = (byte[])attributes.Clone();
+                    implicitAttributes[0] = 0xA0;
+                    writer.WriteEncodedValue(implicitAttributes);
+                    WriteAlgorithm(writer, RsaEncryption, withNull: true);
+                    writer.WriteOctetString(signature);
+                }
+
+                writer.PopSetOf();
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    /// <summary>The bytes of a DER value without its tag and length: what the messageDigest covers.</summary>
+    public static byte[] ContentValue(byte[] content)
+    {
+        AsnDecoder.ReadEncodedValue(content, AsnEncodingRules.DER, out var contentOffset, out var contentLength, out _);
+        return content.AsSpan(contentOffset, contentLength).ToArray();
+    }
+
+    private static byte[] SignedAttributes(string contentType, byte[] messageDigest)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.PushSetOf();
+        Attribute(writer, OpusInfo, w => { w.PushSequence(); w.PopSequence(); });
+        Attribute(writer, ContentType, w => w.WriteObjectIdentifier(contentType));
+        Attribute(writer, StatementType, w => { w.PushSequence(); w.WriteObjectIdentifier(IndividualCodeSigning); w.PopSequence(); });
+        Attribute(writer, MessageDigest, w => w.WriteOctetString(messageDigest));
+        writer.PopSetOf();
+        return writer.Encode();
+    }
+
+    private static void Attribute(AsnWriter writer, string type, Action<AsnWriter> value)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(type);
+            writer.PushSetOf();
+            value(writer);
+            writer.PopSetOf();
+        }
+    }
+
+    /// <summary>Signs the DER of the attribute SET (tag 0x31), as PKCS#7 prescribes, with the signer's RSA key.</summary>
+    private static byte[] SignAttributes(X509Certificate2 signer, byte[] attributes, HashAlgorithmName digest)
+    {
+        using var rsa = signer.GetRSAPrivateKey() ?? throw new WdkException(Diagnostic.Error(
+            ErrorCodes.SigningKeyUnusable,
+            $"The certificate '{signer.Subject}' has no RSA private key to sign with."));
+        return rsa.SignData(attributes, digest, RSASignaturePadding.Pkcs1);
+    }
+
+    private static void WriteAlgorithm(AsnWriter writer, string oid, bool withNull)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(oid);
+            if (withNull)
+            {
+                writer.WriteNull();
+            }
+        }
+    }
+
+    public static string DigestOid(HashAlgorithmName digest) =>
+        digest == HashAlgorithmName.SHA1 ? "1.3.14.3.2.26"
+        : digest == HashAlgorithmName.SHA256 ? "2.16.840.1.101.3.4.2.1"
+        : digest == HashAlgorithmName.SHA384 ? "2.16.840.1.101.3.4.2.2"
+        : digest == HashAlgorithmName.SHA512 ? "2.16.840.1.101.3.4.2.3"
+        : throw new ArgumentException($"unsupported digest {digest.Name}");
+
+    private static Asn1Tag Context(int number) => new(TagClass.ContextSpecific, number, isConstructed: true);
+}
