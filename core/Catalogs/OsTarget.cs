@@ -17,6 +17,11 @@ public sealed record OsTarget(string Id, string Architecture, string NtVersion, 
 
     public static IReadOnlyList<string> KnownIds => Known.Select(t => t.Id).ToList();
 
+    /// <summary>The targets a catalog's OS attribute names, by their tokens (unknown tokens are left out).</summary>
+    public static IReadOnlyList<OsTarget> FromTokens(string osAttribute) =>
+        osAttribute.Split(',').Select(token => Known.FirstOrDefault(t => t.Token.Equals(token.Trim(), StringComparison.OrdinalIgnoreCase)))
+            .Where(t => t is not null).Select(t => t!).ToList();
+
     /// <summary>Parses a comma- or semicolon-separated list, keeping its order; ids are case-insensitive.</summary>
     public static IReadOnlyList<OsTarget> ParseList(string list)
     {

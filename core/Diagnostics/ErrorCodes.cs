@@ -56,6 +56,12 @@ public static class ErrorCodes
     public const string SigningKeyUnusable = "WDK4001";
     public const string SignInputInvalid = "WDK4002";
     public const string SignOutputFailed = "WDK4003";
+    public const string TestCertificateFailed = "WDK4004";
+    public const string NotSigned = "WDK4010";
+    public const string SignatureInvalid = "WDK4011";
+    public const string DigestMismatch = "WDK4012";
+    public const string ChainUntrusted = "WDK4013";
+    public const string NotCatalogMember = "WDK4014";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

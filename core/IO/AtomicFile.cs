@@ -10,14 +10,26 @@ public static class AtomicFile
     /// Writes beside the target, then moves into place: readers see the old file or the new one, never half of one.
     /// </summary>
     /// <param name="errorCode">The code for a failure, from the range of the step that writes.</param>
-    public static void Write(string path, byte[] bytes, string errorCode)
+    /// <param name="ownerOnly">Readable and writable by the owner alone from the first byte on (private keys).</param>
+    public static void Write(string path, byte[] bytes, string errorCode, bool ownerOnly = false)
     {
         var full = Path.GetFullPath(path);
         var temporary = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(temporary, bytes);
+#if NET7_0_OR_GREATER
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                using var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+                stream.Write(bytes, 0, bytes.Length);
+            }
+            else
+#endif
+            {
+                File.WriteAllBytes(temporary, bytes);
+            }
+
 #if NETFRAMEWORK
             if (File.Exists(full))
             {

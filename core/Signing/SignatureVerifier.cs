@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Asn1;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Diagnostics;
+
+namespace WdkDriver.Core.Signing;
+
+/// <summary>
+/// What <c>signtool verify /pa</c> checks, and a driver package's catalog membership: the signature's math, the
+/// signed digest against the file's Authenticode hash, and the signer's chain to trusted anchors.
+/// </summary>
+public static class SignatureVerifier
+{
+    /// <summary>Checks a PE file's embedded signature; null when the file is not a PE image.</summary>
+    public static IReadOnlyList<Diagnostic>? VerifyPe(string path, TrustOptions trust)
+    {
+        var image = Read(path);
+        var layout = PeImage.TryRead(new MemoryStream(image, writable: false), path);
+        if (layout is null)
+        {
+            return null;
+        }
+
+        if (!layout.IsSigned)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.NotSigned, "The PE image has no embedded signature.", path) };
+        }
+
+        var certificateLength = BitConverter.ToUInt32(image, (int)layout.CertificateTableOffset);
+        if (certificateLength < 8 || certificateLength > layout.CertificateTableSize)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, "The WIN_CERTIFICATE's length does not fit the certificate table.", path) };
+        }
+
+        var blob = image.AsSpan((int)layout.CertificateTableOffset + 8, (int)certificateLength - 8).ToArray();
+        return Verify(blob, path, trust, content =>
+        {
+            var (algorithm, signedDigest) = IndirectDataDigest(content);
+            var actual = FileDigest.Compute(new MemoryStream(image, writable: false), path, algorithm).Digest;
+            return actual.SequenceEqual(signedDigest)
+                ? null
+                : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The file's {algorithm.Name} image hash is not the one its signature signed: the file changed after signing.", path);
+        });
+    }
+
+    /// <summary>Checks a catalog's own signature.</summary>
+    public static IReadOnlyList<Diagnostic> VerifyCatalog(string path, TrustOptions trust) =>
+        Verify(Read(path), path, trust, _ => null);
+
+    /// <summary>
+    /// Checks a driver package given as its files: each catalog's signature, every INF and every file the INFs copy
+    /// being a member of a catalog with the right digest, and the embedded signature of every PE file.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyPackage(IReadOnlyDictionary<string, string> packageFiles, TrustOptions trust)
+    {
+        var findings = new List<Diagnostic>();
+        var catalogs = packageFiles.Where(f => f.Key.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (catalogs.Count == 0)
+        {
+            findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, "The driver package has no catalog (.cat) to vouch for its files."));
+        }
+
+        var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var targets = new List<OsTarget>();
+        foreach (var catalog in catalogs)
+        {
+            findings.AddRange(VerifyCatalog(catalog.Value, trust));
+            var info = CatalogReader.Read(catalog.Value);
+            members.UnionWith(info.Members.Where(m => m.Digest is not null || info.Version == 1).Select(m => CatalogReader.ToHex(m.Digest ?? m.Identifier) + "|" + info.Version));
+            targets.AddRange(OsTarget.FromTokens(info.Attributes.FirstOrDefault(a => a.Key == "OS").Value ?? string.Empty));
+        }
+
+        if (catalogs.Count > 0)
+        {
+            var versions = catalogs.Select(c => CatalogReader.Read(c.Value).Version).Distinct().ToList();
+            var contents = CatalogContents.Resolve(packageFiles, targets.Count > 0 ? targets : OsTarget.ParseList("10_X64"), DateTime.UtcNow);
+            foreach (var file in contents.Files)
+            {
+                var listed = versions.Any(v => members.Contains(
+                    CatalogReader.ToHex(FileDigest.Compute(file.Path, v == 2 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1).Digest) + "|" + v));
+                if (!listed)
+                {
+                    findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{file.Name} is not in the package's catalog with its present digest: it changed after the catalog was made, or the catalog is not this package's.", file.Path));
+                }
+            }
+        }
+
+        foreach (var file in packageFiles.Values.Where(f => !f.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)))
+        {
+            findings.AddRange(VerifyPe(file, trust) ?? Array.Empty<Diagnostic>());
+        }
+
+        return findings;
+    }
+
+    private static IReadOnlyList<Diagnostic> Verify(byte[] blob, string path, TrustOptions trust, Func<byte[], Diagnostic?> checkContent)
+    {
+        var cms = new SignedCms();
+        try
+        {
+            AsnDecoder.ReadEncodedValue(blob, AsnEncodingRules.BER, out _, out _, out var length);
+            cms.Decode(blob.AsSpan(0, length).ToArray());
+            if (cms.SignerInfos.Count != 1)
+            {
+                return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature has {cms.SignerInfos.Count} signers; Authenticode has one.", path) };
+            }
+
+            cms.CheckSignature(verifySignatureOnly: true);
+            if (checkContent(cms.ContentInfo.Content) is { } mismatch)
+            {
+                return new[] { mismatch };
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException or InvalidDataException)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature does not verify: {e.Message}", path) };
+        }
+
+        var signer = cms.SignerInfos[0].Certificate!;
+        return ChainProblem(signer, cms.Certificates, trust) is { } problem
+            ? new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, problem, path) }
+            : Array.Empty<Diagnostic>();
+    }
+
+    private static string? ChainProblem(X509Certificate2 signer, X509Certificate2Collection included, TrustOptions trust)
+    {
+        var eku = signer.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        if (eku is not null && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == TestCertificate.CodeSigning))
+        {
+            return $"The signer '{signer.Subject}' may not sign code: its certificate lacks the code-signing usage.";
+        }
+
+        if (trust.IgnoreChain)
+        {
+            return null;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ExtraStore.AddRange(included);
+        if (trust.Anchors.Count > 0)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(trust.Anchors.ToArray());
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+        }
+
+        var built = chain.Build(signer);
+        var root = chain.ChainElements.Count > 0 ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate : signer;
+        if (trust.Anchors.Count > 0)
+        {
+            return trust.Anchors.Any(a => a.Thumbprint == root.Thumbprint) && chain.ChainStatus.All(s => s.Status is X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot)
+                ? null
+                : $"The signer '{signer.Subject}' does not chain to a trusted certificate given for verification.";
+        }
+
+        return built ? null : $"The signer '{signer.Subject}' does not chain to a root this system trusts ({string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()))}).";
+    }
+
+    /// <summary>The digest algorithm and digest of an SpcIndirectDataContent (given whole or as its contents).</summary>
+    private static (HashAlgorithmName Algorithm, byte[] Digest) IndirectDataDigest(byte[] content)
+    {
+        // The whole SEQUENCE starts with the data SEQUENCE; its contents start with the data's OID.
+        var probe = new AsnReader(content, AsnEncodingRules.BER).ReadSequence();
+        var indirect = probe.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence)
+            ? new AsnReader(content, AsnEncodingRules.BER).ReadSequence()
+            : new AsnReader(content, AsnEncodingRules.BER);
+        indirect.ReadSequence();
+        var digestInfo = indirect.ReadSequence();
+        var algorithm = digestInfo.ReadSequence().ReadObjectIdentifier() switch
+        {
+            "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
+            "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
+            "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
+            "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
+            var other => throw new InvalidDataException($"unknown digest algorithm {other}"),
+        };
+        return (algorithm, digestInfo.ReadOctetString());
+    }
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to verify it: {e.Message}", path), e);
+        }
+    }
+}
