@@ -57,6 +57,8 @@ public static class ErrorCodes
     public const string SignInputInvalid = "WDK4002";
     public const string SignOutputFailed = "WDK4003";
     public const string TestCertificateFailed = "WDK4004";
+    public const string SignSetupInvalid = "WDK4005";
+    public const string SignCommandFailed = "WDK4006";
     public const string NotSigned = "WDK4010";
     public const string SignatureInvalid = "WDK4011";
     public const string DigestMismatch = "WDK4012";

@@ -25,7 +25,7 @@ public class BoosterSampleTests
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
         var package = project.Path("bin", "Debug", "x64", "package");
-        Assert.Equal(new[] { "boost.exe", "booster.cat", "booster.inf", "booster.sys" }, Directory.GetFiles(package).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { "boost.exe", "booster.cat", "booster.inf", "booster.sys", "WdkDriverTestCert.cer" }, Directory.GetFiles(package).Select(Path.GetFileName).Order(StringComparer.OrdinalIgnoreCase));
         Assert.DoesNotContain("error", result.Output);
         // A temporary folder is no git repository: no commit time to date DriverVer by, and the build says so.
         Assert.Contains("booster.inx : warning WDK2007: DriverVer takes today's date", result.Output);
@@ -56,7 +56,7 @@ public class BoosterSampleTests
         var second = project.ShouldSucceed(project.Build("-v:n"));
 
         Assert.Contains("cargo build --message-format=json", second.Output);
-        foreach (var stage in new[] { "StampInf", "ValidateInf", "CreateCatalog", "LayoutDriverPackage" })
+        foreach (var stage in new[] { "StampInf", "ValidateInf", "SignDriverFiles", "CreateCatalog", "SignCatalog", "VerifyDriverPackage", "LayoutDriverPackage" })
         {
             Assert.Contains($"Skipping target \"{stage}\" because all output files are up-to-date", second.Output);
         }
@@ -224,10 +224,15 @@ public class BoosterSampleTests
 
         Assert.DoesNotContain(catalog.Members, m => m.FileName == "boost.exe");
 
-        // osslsigncode, knowing nothing of this project, signs the catalog and accepts the driver against it.
-        ToolProcess.Succeed(project.Directory, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "test.key", "-out", "test.crt", "-days", "30", "-sha256", "-subj", "/CN=WdkDriver test");
-        ToolProcess.Succeed(project.Directory, "osslsigncode", "sign", "-certs", "test.crt", "-key", "test.key", "-h", "sha256", "-in", Path.Combine(package, "booster.cat"), "-out", "signed.cat");
-        ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-catalog", "signed.cat", "-CAfile", "test.crt", "-in", Path.Combine(package, "booster.sys"));
+        // osslsigncode, knowing nothing of this project, accepts every signature against the package's test certificate.
+        ToolProcess.Succeed(project.Directory, "openssl", "x509", "-inform", "DER", "-in", Path.Combine(package, "WdkDriverTestCert.cer"), "-out", "test.pem");
+        foreach (var file in new[] { "booster.sys", "booster.cat", "boost.exe" })
+        {
+            ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-CAfile", "test.pem", "-in", Path.Combine(package, file));
+        }
+
+        ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-catalog", Path.Combine(package, "booster.cat"), "-CAfile", "test.pem", "-in", Path.Combine(package, "booster.sys"));
+        Assert.True(catalog.IsSigned);
     }
 
     private static void Git(TestProject project, params string[] arguments)

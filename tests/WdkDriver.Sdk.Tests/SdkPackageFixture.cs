@@ -34,6 +34,9 @@ public sealed class SdkPackageFixture : IDisposable
 
     public string Version { get; }
 
+    /// <summary>One per-run test certificate, created by the first build that signs (as the per-user one would be).</summary>
+    public string TestCertificate => root.Combine("test-certificate", "WdkDriverTestCert.pfx");
+
     public string PackagePath => Path.Combine(Feed, $"WdkDriver.Sdk.{Version}.nupkg");
 
     /// <summary>A folder for one test's project, with a global.json that pins the packed SDK and a NuGet.config for the feed.</summary>
@@ -53,8 +56,9 @@ public sealed class SdkPackageFixture : IDisposable
               </packageSources>
             </configuration>
             """);
-        // Nothing from the folders above (the system's temporary folder) may leak into the build.
-        project.Write("Directory.Build.props", "<Project />");
+        // Nothing from the folders above (the system's temporary folder) may leak into the build, and the tests'
+        // test certificate lives with the run, not in the user's profile.
+        project.Write("Directory.Build.props", $"<Project><PropertyGroup><TestCertificate>{TestCertificate}</TestCertificate></PropertyGroup></Project>");
         project.Write("Directory.Build.targets", "<Project />");
         return project;
     }

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Signing;
 
-namespace WdkDriver.Core.Signing;
+namespace WdkDriver.Core.Catalogs;
 
 /// <summary>Signs a catalog: its certificate trust list, unchanged, becomes the content of a signtool-form SignedData.</summary>
 public static class CatalogSigner

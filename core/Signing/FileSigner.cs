@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Core.Signing;
+
+/// <summary>
+/// Signs files for a build: with a certificate (the per-user test certificate, or a production PFX whose password
+/// comes from an environment variable), or with an external command (HSMs, cloud signing services) given as a
+/// template with a <c>{file}</c> placeholder. PE files get an embedded signature, catalogs a signed CTL.
+/// </summary>
+public sealed class FileSigner
+{
+    private readonly X509Certificate2? certificate;
+    private readonly IReadOnlyList<string>? command;
+    private readonly IProcessRunner runner;
+
+    private FileSigner(X509Certificate2? certificate, IReadOnlyList<string>? command, IProcessRunner runner)
+    {
+        this.certificate = certificate;
+        this.command = command;
+        this.runner = runner;
+    }
+
+    /// <summary>The certificate that signs, when one does (not with an external command).</summary>
+    public X509Certificate2? Certificate => certificate;
+
+    public static FileSigner WithCertificate(X509Certificate2 certificate) => new(certificate, null, ProcessRunner.Instance);
+
+    public static FileSigner WithCommand(string template, IProcessRunner runner)
+    {
+        var arguments = CommandLine.Split(template);
+        if (arguments.Count == 0 || !arguments.Any(a => a.Contains("{file}")))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignCommand must be a command with a {file} placeholder for the file to sign."));
+        }
+
+        return new FileSigner(null, arguments, runner);
+    }
+
+    /// <summary>Loads a production PFX; the password is read from the environment variable the caller names, never passed around as text.</summary>
+    public static X509Certificate2 LoadPfx(string path, string? passwordVariable)
+    {
+        var password = string.IsNullOrEmpty(passwordVariable) ? null : Environment.GetEnvironmentVariable(passwordVariable);
+        if (!string.IsNullOrEmpty(passwordVariable) && password is null)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"The environment variable '{passwordVariable}' named for the certificate's password is not set.", path));
+        }
+
+        try
+        {
+            var certificate = new X509Certificate2(File.ReadAllBytes(path), password, X509KeyStorageFlags.Exportable);
+            if (!certificate.HasPrivateKey)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, "The certificate file holds no private key.", path));
+            }
+
+            return certificate;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            // The message says why without echoing anything secret.
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"Cannot open the signing certificate: {e.Message}", path), e);
+        }
+    }
+
+    /// <summary>Writes the signed form of <paramref name="source"/> to <paramref name="destination"/> (never half-written).</summary>
+    public void Sign(string source, string destination, HashAlgorithmName digest, CancellationToken cancellation)
+    {
+        if (command is not null)
+        {
+            SignWithCommand(source, destination, cancellation);
+            return;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(source);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to sign it: {e.Message}", source), e);
+        }
+
+        var signed = PeImage.TryRead(new MemoryStream(bytes, writable: false), source) is not null
+            ? PeSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest)
+            : Catalogs.CatalogSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest);
+        AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
+    }
+
+    private void SignWithCommand(string source, string destination, CancellationToken cancellation)
+    {
+        var work = destination + ".signing" + Path.GetExtension(destination);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+            File.Copy(source, work, overwrite: true);
+            var arguments = command!.Skip(1).Select(a => a.Replace("{file}", work)).ToList();
+            var result = runner.Capture(new ProcessRequest(command![0].Replace("{file}", work), arguments), cancellation);
+            if (result.ExitCode != 0)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignCommandFailed, $"SignCommand exited with {result.ExitCode} for {Path.GetFileName(source)}: {result.Error.Trim()}", source));
+            }
+
+            AtomicFile.Write(destination, File.ReadAllBytes(work), ErrorCodes.SignOutputFailed);
+        }
+        catch (ProcessStartException e)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignCommandFailed, $"SignCommand {e.Message}.", source), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignOutputFailed, $"Cannot sign with SignCommand: {e.Message}", source), e);
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(work);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The copy is in the intermediate folder and not part of any output.
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Linq;
+using System.Security.Cryptography;
+using Microsoft.Build.Framework;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Processes;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>
+/// Writes a signed copy of each file (PE images embedded, catalogs as signed CTLs) into <see cref="OutputDirectory"/>
+/// at its <c>PackagePath</c>, with the WDK's SignMode: the per-user test certificate, a production PFX (password from
+/// the environment variable named by ProductionCertificatePasswordVariable), or an external SignCommand.
+/// </summary>
+public sealed class SignFiles : WdkTask
+{
+    [Required]
+    public ITaskItem[] Files { get; set; } = new ITaskItem[0];
+
+    [Required]
+    public string OutputDirectory { get; set; } = string.Empty;
+
+    public string? SignMode { get; set; }
+
+    /// <summary>The test certificate's .pfx; created on first use.</summary>
+    public string? TestCertificate { get; set; }
+
+    public string? ProductionCertificate { get; set; }
+
+    public string? ProductionCertificatePasswordVariable { get; set; }
+
+    public string? SignCommand { get; set; }
+
+    public string? FileDigestAlgorithm { get; set; }
+
+    protected override void ExecuteCore()
+    {
+        var signer = CreateSigner();
+        var digest = (FileDigestAlgorithm ?? "sha256").ToLowerInvariant() switch
+        {
+            "sha256" or "" => HashAlgorithmName.SHA256,
+            "sha384" => HashAlgorithmName.SHA384,
+            "sha512" => HashAlgorithmName.SHA512,
+            "sha1" => HashAlgorithmName.SHA1,
+            _ => throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"FileDigestAlgorithm '{FileDigestAlgorithm}' is not sha256, sha384, sha512 or sha1.")),
+        };
+        foreach (var file in Files)
+        {
+            var destination = System.IO.Path.Combine(OutputDirectory, file.GetMetadata("PackagePath"));
+            signer.Sign(file.GetMetadata("FullPath"), destination, digest, Cancellation);
+            Log.LogMessage(MessageImportance.Normal, $"Signed {file.GetMetadata("PackagePath")}");
+        }
+    }
+
+    private FileSigner CreateSigner()
+    {
+        var mode = SignModes.Parse(SignMode);
+        if (!string.IsNullOrWhiteSpace(SignCommand))
+        {
+            return FileSigner.WithCommand(SignCommand!, ProcessRunner.Instance);
+        }
+
+        if (mode == Core.Signing.SignMode.ProductionSign)
+        {
+            if (string.IsNullOrWhiteSpace(ProductionCertificate))
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignMode ProductionSign needs ProductionCertificate (a .pfx) or SignCommand."));
+            }
+
+            return FileSigner.WithCertificate(FileSigner.LoadPfx(ProductionCertificate!, ProductionCertificatePasswordVariable));
+        }
+
+        var path = string.IsNullOrWhiteSpace(TestCertificate) ? TestCertificateStore.DefaultPath : TestCertificate!;
+        return FileSigner.WithCertificate(TestCertificateStore.GetOrCreate(path, System.TimeSpan.FromMinutes(2)));
+    }
+}

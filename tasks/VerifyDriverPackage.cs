@@ -1,0 +1,37 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Build.Framework;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>
+/// Verifies the driver package, given as its files, before it is laid out: the catalog's signature, every INF and
+/// file it copies being a catalog member with its present digest, and every PE file's embedded signature.
+/// </summary>
+public sealed class VerifyDriverPackage : WdkTask
+{
+    [Required]
+    public ITaskItem[] Files { get; set; } = new ITaskItem[0];
+
+    /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
+    public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
+
+    protected override void ExecuteCore()
+    {
+        var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
+        var anchors = TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList();
+        var findings = SignatureVerifier.VerifyPackage(files, new TrustOptions(anchors));
+        foreach (var finding in findings)
+        {
+            Report(finding);
+        }
+
+        if (findings.Count == 0)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"Driver package verified: {files.Count} files.");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Processes;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Core.Tests.Signing;
+
+public class FileSignerTests : IDisposable
+{
+    private readonly TempDirectory temp = new("file-signer");
+
+    public void Dispose() => temp.Dispose();
+
+    private static string UnsignedExe => Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe");
+
+    [Fact]
+    public void Parallel_first_uses_create_exactly_one_test_certificate_readable_by_its_owner_only()
+    {
+        var pfx = temp.Combine("store", "WdkDriverTestCert.pfx");
+
+        var thumbprints = Enumerable.Range(0, 6).AsParallel().WithDegreeOfParallelism(6)
+            .Select(_ => TestCertificateStore.GetOrCreate(pfx, TimeSpan.FromMinutes(1)).Thumbprint)
+            .ToList();
+
+        Assert.Single(thumbprints.Distinct());
+        Assert.True(File.Exists(TestCertificateStore.CerPath(pfx)));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pfx));
+        }
+        Assert.Equal(new[] { "WdkDriverTestCert.cer", "WdkDriverTestCert.pfx" }, Directory.GetFiles(temp.Combine("store")).Select(Path.GetFileName).Order());
+    }
+
+    [OsslsigncodeFact]
+    public void A_production_PFX_signs_with_its_password_taken_from_the_named_environment_variable()
+    {
+        using var certificate = TestCertificate.Create("CN=Production test", DateTimeOffset.UtcNow);
+        var pfx = temp.Combine("production.pfx");
+        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "s3cret-Passw0rd"));
+        Environment.SetEnvironmentVariable("WDK_TEST_PFX_PASSWORD", "s3cret-Passw0rd");
+        File.WriteAllText(temp.Combine("production.pem"), certificate.ExportCertificatePem());
+
+        var signer = FileSigner.WithCertificate(FileSigner.LoadPfx(pfx, "WDK_TEST_PFX_PASSWORD"));
+        signer.Sign(UnsignedExe, temp.Combine("signed.exe"), HashAlgorithmName.SHA256, CancellationToken.None);
+
+        Assert.Equal(0, ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "production.pem", "-in", "signed.exe" }).ExitCode);
+        var unset = Assert.Throws<WdkException>(() => FileSigner.LoadPfx(pfx, "WDK_TEST_PFX_PASSWORD_UNSET"));
+        Assert.Equal("WDK4005", unset.Diagnostic.Code);
+        Environment.SetEnvironmentVariable("WDK_TEST_PFX_PASSWORD_WRONG", "wrong");
+        var wrong = Assert.Throws<WdkException>(() => FileSigner.LoadPfx(pfx, "WDK_TEST_PFX_PASSWORD_WRONG"));
+        Assert.Equal("WDK4001", wrong.Diagnostic.Code);
+        Assert.DoesNotContain("s3cret", unset.Diagnostic.Message + wrong.Diagnostic.Message);
+    }
+
+    [OsslsigncodeFact]
+    public void An_external_sign_command_signs_the_file_named_by_its_placeholder()
+    {
+        ToolProcess.Succeed(temp.Path, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "hsm.key", "-out", "hsm.crt", "-days", "30", "-sha256", "-subj", "/CN=Signing service", "-addext", "extendedKeyUsage=codeSigning");
+        var command = $"/bin/sh -c \"osslsigncode sign -certs {temp.Combine("hsm.crt")} -key {temp.Combine("hsm.key")} -h sha256 -in $0 -out $0.out && mv $0.out $0\" {{file}}";
+
+        FileSigner.WithCommand(command, ProcessRunner.Instance).Sign(UnsignedExe, temp.Combine("out", "signed.exe"), HashAlgorithmName.SHA256, CancellationToken.None);
+
+        Assert.Equal(0, ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "hsm.crt", "-in", temp.Combine("out", "signed.exe") }).ExitCode);
+        Assert.Equal(new[] { "signed.exe" }, Directory.GetFiles(temp.Combine("out")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_failing_sign_command_is_WDK4006_and_writes_nothing()
+    {
+        var signer = FileSigner.WithCommand("/bin/sh -c \"echo no token >&2; exit 7\" {file}", ProcessRunner.Instance);
+
+        var error = Assert.Throws<WdkException>(() => signer.Sign(UnsignedExe, temp.Combine("out", "signed.exe"), HashAlgorithmName.SHA256, CancellationToken.None));
+
+        Assert.Equal("WDK4006", error.Diagnostic.Code);
+        Assert.Contains("exited with 7", error.Diagnostic.Message);
+        Assert.Contains("no token", error.Diagnostic.Message);
+        Assert.Empty(Directory.GetFiles(temp.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData("signtool sign")]
+    [InlineData("")]
+    public void A_sign_command_without_a_file_placeholder_is_WDK4005(string template) =>
+        Assert.Equal("WDK4005", Assert.Throws<WdkException>(() => FileSigner.WithCommand(template, ProcessRunner.Instance)).Diagnostic.Code);
+}
