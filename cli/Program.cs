@@ -8,6 +8,9 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs and signs Win
     CheckInfCommand.Create(reporter),
     HashCommand.Create(reporter),
     CatalogCommand.Create(reporter),
+    SigningCommands.Cert(reporter),
+    SigningCommands.Sign(reporter),
+    SigningCommands.Verify(reporter),
 };
 
 var parse = root.Parse(args);

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Cli;
+
+/// <summary><c>wdkdriver cert new</c>, <c>sign</c> and <c>verify</c>: what makecert and signtool do.</summary>
+internal static class SigningCommands
+{
+    public static Command Cert(Reporter reporter)
+    {
+        var subject = new Option<string>("--subject") { Description = "The certificate's subject, CN=<name>.", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "The folder for <name>.cer and <name>.pfx.", Required = true };
+        var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding a password for the .pfx." };
+        var create = new Command("new", "Creates a self-signed code-signing test certificate: <name>.cer (DER) and <name>.pfx (owner-only).") { subject, output, passwordVariable };
+        create.SetAction(parse => reporter.Run(() =>
+        {
+            var name = parse.GetValue(subject)!;
+            var fileName = name.StartsWith("CN=", StringComparison.OrdinalIgnoreCase) ? name.Substring(3) : name;
+            var folder = parse.GetValue(output)!.FullName;
+            var password = parse.GetValue(passwordVariable) is { } variable
+                ? Environment.GetEnvironmentVariable(variable) ?? throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"The environment variable '{variable}' is not set."))
+                : null;
+            using var certificate = TestCertificate.Create(name.StartsWith("CN=", StringComparison.OrdinalIgnoreCase) ? name : "CN=" + name, DateTimeOffset.UtcNow);
+            var cer = Path.Combine(folder, fileName + ".cer");
+            var pfx = Path.Combine(folder, fileName + ".pfx");
+            AtomicFile.Write(cer, certificate.RawData, ErrorCodes.TestCertificateFailed);
+            AtomicFile.Write(pfx, certificate.Export(X509ContentType.Pfx, password), ErrorCodes.TestCertificateFailed, ownerOnly: true);
+            reporter.Output.WriteLine(cer);
+            reporter.Output.WriteLine(pfx);
+            return ExitCodes.Success;
+        }));
+
+        var command = new Command("cert", "Creates test certificates.");
+        command.Subcommands.Add(create);
+        return command;
+    }
+
+    public static Command Sign(Reporter reporter)
+    {
+        var files = new Argument<FileInfo[]>("file") { Description = "PE files and catalogs to sign in place.", Arity = ArgumentArity.OneOrMore };
+        var pfx = new Option<FileInfo?>("--pfx") { Description = "The signing certificate (.pfx)." };
+        var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding the .pfx password." };
+        var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
+        var test = new Option<bool>("--test") { Description = "The per-user default test certificate (created on first use)." };
+        var timestamp = new Option<string?>("--timestamp") { Description = "An RFC 3161 time-stamping server (not supported yet)." };
+        var command = new Command("sign", "Signs PE files (embedded) and catalogs in place, replacing an earlier signature.") { files, pfx, passwordVariable, testCert, test, timestamp };
+        command.SetAction(parse => reporter.Run(() =>
+        {
+            var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test) }.Count(x => x);
+            if (sources != 1)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert or --test."));
+            }
+
+            if (parse.GetValue(timestamp) is not null)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Time-stamping (--timestamp) is not supported yet."));
+            }
+
+            using var certificate = parse.GetValue(pfx) is { } file ? FileSigner.LoadPfx(file.FullName, parse.GetValue(passwordVariable))
+                : parse.GetValue(testCert) is { } folder ? FileSigner.LoadPfx(SinglePfx(folder.FullName), parse.GetValue(passwordVariable))
+                : TestCertificateStore.GetOrCreate(TestCertificateStore.DefaultPath, TimeSpan.FromMinutes(2));
+            var signer = FileSigner.WithCertificate(certificate);
+            foreach (var target in parse.GetValue(files)!)
+            {
+                signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);
+                reporter.Output.WriteLine(target.FullName);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Verify(Reporter reporter)
+    {
+        var targets = new Argument<FileSystemInfo[]>("file-or-package") { Description = "Signed files or driver package folders.", Arity = ArgumentArity.OneOrMore };
+        var catalog = new Option<FileInfo?>("--catalog") { Description = "Check the files' membership of this catalog too." };
+        var trusted = new Option<FileInfo[]>("--trusted-cert") { Description = "A .cer the signers must chain to (repeatable); default: the system's roots.", AllowMultipleArgumentsPerToken = false };
+        var ignoreChain = new Option<bool>("--ignore-chain") { Description = "Check signatures and digests, not whom they chain to." };
+        var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain };
+        command.SetAction(parse => reporter.Run(() =>
+        {
+            var anchors = (parse.GetValue(trusted) ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
+            var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain));
+            var failed = false;
+            foreach (var target in parse.GetValue(targets)!)
+            {
+                var findings = Check(target, parse.GetValue(catalog), trust);
+                foreach (var finding in findings)
+                {
+                    reporter.Report(finding);
+                }
+
+                failed |= findings.Count > 0;
+                reporter.Output.WriteLine($"{target.FullName}: {(findings.Count > 0 ? "NOT VALID" : "valid")}");
+            }
+
+            return failed ? ExitCodes.Invalid : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static IReadOnlyList<Diagnostic> Check(FileSystemInfo target, FileInfo? catalog, TrustOptions trust)
+    {
+        if (target is DirectoryInfo || Directory.Exists(target.FullName))
+        {
+            return SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
+        }
+
+        var findings = new List<Diagnostic>();
+        var isCatalog = target.Name.EndsWith(".cat", StringComparison.OrdinalIgnoreCase);
+        findings.AddRange(isCatalog ? SignatureVerifier.VerifyCatalog(target.FullName, trust) : SignatureVerifier.VerifyPe(target.FullName, trust) ?? Array.Empty<Diagnostic>());
+        if (catalog is not null)
+        {
+            findings.AddRange(SignatureVerifier.VerifyCatalog(catalog.FullName, trust));
+            var members = CatalogReader.Read(catalog.FullName);
+            var algorithm = members.Version == 2 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1;
+            var digest = WdkDriver.Core.Authenticode.FileDigest.Compute(target.FullName, algorithm).Digest;
+            if (!members.Members.Any(m => (m.Digest ?? Array.Empty<byte>()).SequenceEqual(digest)))
+            {
+                findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{target.Name} is not a member of {catalog.Name} with its present digest.", target.FullName));
+            }
+        }
+        else if (!isCatalog && findings.Count == 0 && !File.Exists(target.FullName))
+        {
+            findings.Add(Diagnostic.Error(ErrorCodes.FileUnreadable, "No such file.", target.FullName));
+        }
+
+        return findings;
+    }
+
+    private static string SinglePfx(string folder)
+    {
+        var candidates = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.pfx") : Array.Empty<string>();
+        return candidates.Length == 1
+            ? candidates[0]
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"--test-cert needs a folder with exactly one .pfx; '{folder}' has {candidates.Length}."));
+    }
+}

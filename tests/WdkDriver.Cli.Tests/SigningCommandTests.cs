@@ -1,0 +1,60 @@
+namespace WdkDriver.Cli.Tests;
+
+public class SigningCommandTests : IDisposable
+{
+    private readonly TempDirectory temp = new("cli-sign");
+
+    public void Dispose() => temp.Dispose();
+
+    private string Tool()
+    {
+        var path = temp.Combine("tool.exe");
+        File.Copy(Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe"), path);
+        return path;
+    }
+
+    [OsslsigncodeFact]
+    public void Cert_new_sign_and_verify_work_together_and_osslsigncode_agrees()
+    {
+        var created = Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var tool = Tool();
+
+        var signed = Wdkdriver.Run("sign", tool, "--test-cert", temp.Combine("cert"));
+        var verified = Wdkdriver.Run("verify", tool, "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
+
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains("valid", verified.Output);
+        ToolProcess.Succeed(temp.Path, "openssl", "x509", "-inform", "DER", "-in", temp.Combine("cert", "CliSigner.cer"), "-out", "cert.pem");
+        ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "cert.pem", "-in", tool);
+    }
+
+    [Fact]
+    public void Verify_of_a_tampered_or_untrusted_file_is_exit_1_with_the_reason()
+    {
+        Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
+        var tool = Tool();
+        Wdkdriver.Run("sign", tool, "--test-cert", temp.Combine("cert"));
+
+        var untrusted = Wdkdriver.Run("verify", tool);
+        var bytes = File.ReadAllBytes(tool);
+        bytes[0x400] ^= 1;
+        File.WriteAllBytes(tool, bytes);
+        var tampered = Wdkdriver.Run("verify", tool, "--ignore-chain");
+
+        Assert.Equal(1, untrusted.ExitCode);
+        Assert.Contains("error WDK4013", untrusted.Error);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains($"{tool}: error WDK4012", tampered.Error);
+    }
+
+    [Fact]
+    public void Sign_needs_exactly_one_certificate_source()
+    {
+        var result = Wdkdriver.Run("sign", Tool());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error WDK4005", result.Error);
+    }
+}
