@@ -47,7 +47,7 @@ internal static class SigningCommands
         var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding the .pfx password." };
         var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
         var test = new Option<bool>("--test") { Description = "The per-user default test certificate (created on first use)." };
-        var timestamp = new Option<string?>("--timestamp") { Description = "An RFC 3161 time-stamping server (not supported yet)." };
+        var timestamp = new Option<Uri?>("--timestamp") { Description = "An RFC 3161 time-stamping server URL (signtool's /tr)." };
         var command = new Command("sign", "Signs PE files (embedded) and catalogs in place, replacing an earlier signature.") { files, pfx, passwordVariable, testCert, test, timestamp };
         command.SetAction(parse => reporter.Run(() =>
         {
@@ -57,15 +57,10 @@ internal static class SigningCommands
                 throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert or --test."));
             }
 
-            if (parse.GetValue(timestamp) is not null)
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Time-stamping (--timestamp) is not supported yet."));
-            }
-
             using var certificate = parse.GetValue(pfx) is { } file ? FileSigner.LoadPfx(file.FullName, parse.GetValue(passwordVariable))
                 : parse.GetValue(testCert) is { } folder ? FileSigner.LoadPfx(SinglePfx(folder.FullName), parse.GetValue(passwordVariable))
                 : TestCertificateStore.GetOrCreate(TestCertificateStore.DefaultPath, TimeSpan.FromMinutes(2));
-            var signer = FileSigner.WithCertificate(certificate);
+            var signer = FileSigner.WithCertificate(certificate).WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(server) : null);
             foreach (var target in parse.GetValue(files)!)
             {
                 signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);

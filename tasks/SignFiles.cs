@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Security.Cryptography;
 using Microsoft.Build.Framework;
@@ -33,9 +34,12 @@ public sealed class SignFiles : WdkTask
 
     public string? FileDigestAlgorithm { get; set; }
 
+    /// <summary>An RFC 3161 time-stamping server (signtool's /tr); empty: no time stamps.</summary>
+    public string? TimestampServer { get; set; }
+
     protected override void ExecuteCore()
     {
-        var signer = CreateSigner();
+        var signer = CreateSigner().WithTimestamps(Timestamper(TimestampServer));
         var digest = (FileDigestAlgorithm ?? "sha256").ToLowerInvariant() switch
         {
             "sha256" or "" => HashAlgorithmName.SHA256,
@@ -51,6 +55,11 @@ public sealed class SignFiles : WdkTask
             Log.LogMessage(MessageImportance.Normal, $"Signed {file.GetMetadata("PackagePath")}");
         }
     }
+
+    private static ITimestamper? Timestamper(string? server) =>
+        string.IsNullOrWhiteSpace(server) ? null
+        : Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") ? new Rfc3161Timestamper(uri)
+        : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"TimestampServer '{server}' is not an http(s) URL."));
 
     private FileSigner CreateSigner()
     {

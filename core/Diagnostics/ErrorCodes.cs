@@ -59,6 +59,7 @@ public static class ErrorCodes
     public const string TestCertificateFailed = "WDK4004";
     public const string SignSetupInvalid = "WDK4005";
     public const string SignCommandFailed = "WDK4006";
+    public const string TimestampFailed = "WDK4007";
     public const string NotSigned = "WDK4010";
     public const string SignatureInvalid = "WDK4011";
     public const string DigestMismatch = "WDK4012";

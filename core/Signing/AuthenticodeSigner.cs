@@ -22,11 +22,13 @@ public static class AuthenticodeSigner
     private const string StatementType = "1.3.6.1.4.1.311.2.1.11";
     private const string IndividualCodeSigning = "1.3.6.1.4.1.311.2.1.21";
     private const string RsaEncryption = "1.2.840.113549.1.1.1";
+    private const string Rfc3161Timestamp = "1.3.6.1.4.1.311.3.3.1";
 
     /// <param name="contentType">The OID of the content: the CTL for catalogs, SPC_INDIRECT_DATA for PE files.</param>
     /// <param name="content">The content's full DER (a SEQUENCE).</param>
     /// <param name="chain">Certificates to include besides the signer's (intermediates); roots are not needed.</param>
-    public static byte[] Sign(string contentType, byte[] content, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest)
+    /// <param name="timestamper">Adds an RFC 3161 token over the signature as the unsigned attribute signtool uses.</param>
+    public static byte[] Sign(string contentType, byte[] content, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         var digestOid = DigestOid(digest);
         var contentValue = ContentValue(content);
@@ -87,6 +89,13 @@ public static class AuthenticodeSigner
                     writer.WriteEncodedValue(implicitAttributes);
                     WriteAlgorithm(writer, RsaEncryption, withNull: true);
                     writer.WriteOctetString(signature);
+                    if (timestamper is not null)
+                    {
+                        var token = timestamper.Timestamp(signature, digest);
+                        writer.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
+                        Attribute(writer, Rfc3161Timestamp, w => w.WriteEncodedValue(token));
+                        writer.PopSetOf(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
+                    }
                 }
 
                 writer.PopSetOf();

@@ -22,12 +22,20 @@ public sealed class FileSigner
     private readonly X509Certificate2? certificate;
     private readonly IReadOnlyList<string>? command;
     private readonly IProcessRunner runner;
+    private ITimestamper? timestamper;
 
     private FileSigner(X509Certificate2? certificate, IReadOnlyList<string>? command, IProcessRunner runner)
     {
         this.certificate = certificate;
         this.command = command;
         this.runner = runner;
+    }
+
+    /// <summary>Time-stamps every signature this signer makes (not those of an external command, which does its own).</summary>
+    public FileSigner WithTimestamps(ITimestamper? timestamps)
+    {
+        timestamper = timestamps;
+        return this;
     }
 
     /// <summary>The certificate that signs, when one does (not with an external command).</summary>
@@ -92,8 +100,8 @@ public sealed class FileSigner
         }
 
         var signed = PeImage.TryRead(new MemoryStream(bytes, writable: false), source) is not null
-            ? PeSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest)
-            : Catalogs.CatalogSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest);
+            ? PeSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper)
+            : Catalogs.CatalogSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
         AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
     }
 

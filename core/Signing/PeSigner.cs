@@ -20,7 +20,7 @@ public static class PeSigner
     private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
     private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
 
-    public static byte[] Sign(byte[] image, string path, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest)
+    public static byte[] Sign(byte[] image, string path, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         var layout = PeImage.TryRead(new MemoryStream(image, writable: false), path)
             ?? throw new WdkException(Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image or a catalog, so it cannot be signed.", path));
@@ -33,7 +33,7 @@ public static class PeSigner
         Array.Clear(unsigned, (int)layout.CertificateDirectoryOffset, 8);
 
         var hash = FileDigest.Compute(new MemoryStream(unsigned, writable: false), path, digest).Digest;
-        var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(hash, digest), signer, chain, digest);
+        var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(hash, digest), signer, chain, digest, timestamper);
 
         var certificateLength = 8 + ((signedData.Length + 7) / 8 * 8);
         var signed = new byte[padded + certificateLength];
