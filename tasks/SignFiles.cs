@@ -30,6 +30,9 @@ public sealed class SignFiles : WdkTask
 
     public string? ProductionCertificatePasswordVariable { get; set; }
 
+    /// <summary>A certificate in the personal store, by SHA-1 thumbprint (instead of ProductionCertificate).</summary>
+    public string? ProductionCertificateThumbprint { get; set; }
+
     public string? SignCommand { get; set; }
 
     public string? FileDigestAlgorithm { get; set; }
@@ -71,9 +74,14 @@ public sealed class SignFiles : WdkTask
 
         if (mode == Core.Signing.SignMode.ProductionSign)
         {
+            if (!string.IsNullOrWhiteSpace(ProductionCertificateThumbprint))
+            {
+                return FileSigner.WithCertificate(CertificateStoreLookup.Find(ProductionCertificateThumbprint!));
+            }
+
             if (string.IsNullOrWhiteSpace(ProductionCertificate))
             {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignMode ProductionSign needs ProductionCertificate (a .pfx) or SignCommand."));
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignMode ProductionSign needs ProductionCertificate (a .pfx), ProductionCertificateThumbprint or SignCommand."));
             }
 
             return FileSigner.WithCertificate(FileSigner.LoadPfx(ProductionCertificate!, ProductionCertificatePasswordVariable));

@@ -84,3 +84,33 @@ public class FileSignerTests : IDisposable
     public void A_sign_command_without_a_file_placeholder_is_WDK4005(string template) =>
         Assert.Equal("WDK4005", Assert.Throws<WdkException>(() => FileSigner.WithCommand(template, ProcessRunner.Instance)).Diagnostic.Code);
 }
+
+public class CertificateStoreLookupTests
+{
+    [Fact]
+    public void A_certificate_in_the_users_personal_store_is_found_by_thumbprint()
+    {
+        using var certificate = TestCertificate.Create("CN=Store lookup test", DateTimeOffset.UtcNow);
+        using var exportable = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable | X509KeyStorageFlags.PersistKeySet);
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(exportable);
+        try
+        {
+            using var found = CertificateStoreLookup.Find(certificate.Thumbprint.ToLowerInvariant());
+
+            Assert.Equal(certificate.Thumbprint, found.Thumbprint);
+            Assert.True(found.HasPrivateKey);
+        }
+        finally
+        {
+            store.Remove(exportable);
+        }
+    }
+
+    [Theory]
+    [InlineData("not-a-thumbprint", "WDK4005")]
+    [InlineData("0000000000000000000000000000000000000000", "WDK4005")]
+    public void A_thumbprint_that_finds_nothing_is_a_coded_error(string thumbprint, string code) =>
+        Assert.Equal(code, Assert.Throws<WdkException>(() => CertificateStoreLookup.Find(thumbprint)).Diagnostic.Code);
+}
