@@ -105,6 +105,10 @@ public sealed class FileSigner
         AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
     }
 
+    /// <summary>The end of a tool's output, on one line: a diagnostic stays one line in the build log.</summary>
+    private static string LastLines(CapturedOutput result) =>
+        string.Join(" | ", result.StandardError.Concat(result.StandardOutput).Select(l => l.Trim()).Where(l => l.Length > 0).Reverse().Take(3).Reverse());
+
     private void SignWithCommand(string source, string destination, CancellationToken cancellation)
     {
         var work = destination + ".signing" + Path.GetExtension(destination);
@@ -116,7 +120,7 @@ public sealed class FileSigner
             var result = runner.Capture(new ProcessRequest(command![0].Replace("{file}", work), arguments), cancellation);
             if (result.ExitCode != 0)
             {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignCommandFailed, $"SignCommand exited with {result.ExitCode} for {Path.GetFileName(source)}: {result.Error.Trim()}", source));
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignCommandFailed, $"SignCommand exited with {result.ExitCode} for {Path.GetFileName(source)}: {LastLines(result)}", source));
             }
 
             AtomicFile.Write(destination, File.ReadAllBytes(work), ErrorCodes.SignOutputFailed);
