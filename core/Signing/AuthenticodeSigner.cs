@@ -40,7 +40,7 @@ public static class AuthenticodeSigner
         }
 
         var attributes = SignedAttributes(contentType, messageDigest);
-        var signature = SignAttributes(signer, attributes, digest);
+        var (signatureAlgorithm, signature) = SignAttributes(signer, attributes, digest);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -87,7 +87,8 @@ public static class AuthenticodeSigner
                     var implicitAttributes = (byte[])attributes.Clone();
                     implicitAttributes[0] = 0xA0;
                     writer.WriteEncodedValue(implicitAttributes);
-                    WriteAlgorithm(writer, RsaEncryption, withNull: true);
+                    // rsaEncryption carries NULL parameters (as signtool writes them); ECDSA algorithms carry none.
+                    WriteAlgorithm(writer, signatureAlgorithm, withNull: signatureAlgorithm == RsaEncryption);
                     writer.WriteOctetString(signature);
                     if (timestamper is not null)
                     {
@@ -135,13 +136,34 @@ public static class AuthenticodeSigner
         }
     }
 
-    /// <summary>Signs the DER of the attribute SET (tag 0x31), as PKCS#7 prescribes, with the signer's RSA key.</summary>
-    private static byte[] SignAttributes(X509Certificate2 signer, byte[] attributes, HashAlgorithmName digest)
+    /// <summary>Signs the DER of the attribute SET (tag 0x31), as PKCS#7 prescribes, with the signer's RSA or ECDSA key.</summary>
+    private static (string Algorithm, byte[] Signature) SignAttributes(X509Certificate2 signer, byte[] attributes, HashAlgorithmName digest)
     {
-        using var rsa = signer.GetRSAPrivateKey() ?? throw new WdkException(Diagnostic.Error(
+        using (var rsa = signer.GetRSAPrivateKey())
+        {
+            if (rsa is not null)
+            {
+                return (RsaEncryption, rsa.SignData(attributes, digest, RSASignaturePadding.Pkcs1));
+            }
+        }
+
+#if !NETFRAMEWORK
+        using (var ecdsa = signer.GetECDsaPrivateKey())
+        {
+            if (ecdsa is not null)
+            {
+                var algorithm = digest == HashAlgorithmName.SHA256 ? "1.2.840.10045.4.3.2"
+                    : digest == HashAlgorithmName.SHA384 ? "1.2.840.10045.4.3.3"
+                    : digest == HashAlgorithmName.SHA512 ? "1.2.840.10045.4.3.4"
+                    : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"ECDSA signing needs SHA-256, SHA-384 or SHA-512, not {digest.Name}."));
+                return (algorithm, ecdsa.SignData(attributes, digest, DSASignatureFormat.Rfc3279DerSequence));
+            }
+        }
+#endif
+
+        throw new WdkException(Diagnostic.Error(
             ErrorCodes.SigningKeyUnusable,
-            $"The certificate '{signer.Subject}' has no RSA private key to sign with."));
-        return rsa.SignData(attributes, digest, RSASignaturePadding.Pkcs1);
+            $"The certificate '{signer.Subject}' has no RSA or ECDSA private key to sign with."));
     }
 
     private static void WriteAlgorithm(AsnWriter writer, string oid, bool withNull)

@@ -95,6 +95,24 @@ public class SigningTests : IDisposable
         cms.CheckSignature(new X509Certificate2Collection(Certificate.Value), verifySignatureOnly: true);
     }
 
+    [OsslsigncodeFact]
+    public void An_ECDSA_certificate_signs_too()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=ECDSA signer", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid(TestCertificate.CodeSigning) }, false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllText(temp.Combine("ecdsa.pem"), certificate.ExportCertificatePem());
+
+        var signed = PeSigner.Sign(File.ReadAllBytes(Makecat("unsigned.exe")), "x", certificate, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256);
+        File.WriteAllBytes(temp.Combine("ecdsa.exe"), signed);
+
+        Assert.Equal(0, Osslsigncode("verify", "-CAfile", "ecdsa.pem", "-in", temp.Combine("ecdsa.exe")));
+        var cms = new SignedCms();
+        cms.Decode(EmbeddedSignature(signed));
+        cms.CheckSignature(new X509Certificate2Collection(certificate), verifySignatureOnly: true);
+    }
+
     [Fact]
     public void The_test_certificate_is_a_code_signing_leaf_that_lasts()
     {

@@ -45,13 +45,17 @@ public class VerifierTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0x400, "WDK4012")]
-    [InlineData(-40, "WDK4011")]
-    public void A_byte_changed_in_the_image_or_the_signature_is_caught(int offset, string code)
+    [InlineData("header", "WDK4012")]
+    [InlineData("section", "WDK4012")]
+    [InlineData("signature", "WDK4011")]
+    public void A_byte_changed_in_the_headers_a_section_or_the_signature_is_caught(string where, string code)
     {
         var signed = SignedCopy(Corpus("osslsigncode-makecat", "tests", "files", "unsigned.exe"), "tool.exe");
         var bytes = File.ReadAllBytes(signed);
-        bytes[offset >= 0 ? offset : bytes.Length + offset] ^= 0x01;
+        var peOffset = BitConverter.ToInt32(bytes, 0x3C);
+        var firstSection = BitConverter.ToInt32(bytes, peOffset + 24 + BitConverter.ToUInt16(bytes, peOffset + 20) + 20);
+        var offset = where switch { "header" => peOffset + 8, "section" => firstSection + 16, _ => bytes.Length - 40 };
+        bytes[offset] ^= 0x01;
         File.WriteAllBytes(signed, bytes);
 
         Assert.Equal(code, Assert.Single(SignatureVerifier.VerifyPe(signed, TrustSigner)!).Code);
@@ -62,6 +66,19 @@ public class VerifierTests : IDisposable
     {
         Assert.Equal("WDK4010", Assert.Single(SignatureVerifier.VerifyPe(Corpus("osslsigncode-makecat", "tests", "files", "unsigned.exe"), TrustSigner)!).Code);
         Assert.Null(SignatureVerifier.VerifyPe(Corpus("px4_drv", "PX-Q3U4.inf"), TrustSigner));
+    }
+
+    [Fact]
+    public void A_byte_changed_in_a_signed_catalogs_members_breaks_its_signature()
+    {
+        temp.Write("pkg/driver.inf", "[Version]\nSignature=\"$Windows NT$\"\nDriverVer=01/02/2025,1.0.0.0\n");
+        var catalog = CatalogBuilder.Build(CatalogContents.FolderFiles(temp.Combine("pkg")), new CatalogOptions("10_X64"), DateTimeOffset.UtcNow);
+        var signed = CatalogSigner.Sign(catalog, "driver.cat", Signer.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256);
+        var member = signed.AsSpan().IndexOf(Convert.FromHexString(CatalogReader.Read(signed, "x").Members[0].IdentifierText));
+        signed[member + 3] ^= 0x01;
+        File.WriteAllBytes(temp.Combine("driver.cat"), signed);
+
+        Assert.Equal("WDK4011", Assert.Single(SignatureVerifier.VerifyCatalog(temp.Combine("driver.cat"), TrustSigner)).Code);
     }
 
     [Fact]
