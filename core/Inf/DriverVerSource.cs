@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Versioning;
 

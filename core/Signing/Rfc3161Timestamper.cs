@@ -1,8 +1,8 @@
 using System;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 #if !NETFRAMEWORK
+using System.Net.Http.Headers;
 using System.Security.Cryptography.Pkcs;
 #endif
 using WdkDriver.Core.Diagnostics;

@@ -1,4 +1,3 @@
-using System;
 using WdkDriver.Core.Diagnostics;
 
 namespace WdkDriver.Core.Signing;

@@ -67,19 +67,22 @@ public static class SignatureVerifier
             findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, "The driver package has no catalog (.cat) to vouch for its files."));
         }
 
+        // Each member as "<digest hex>|<catalog version>": v1 members are SHA-1, v2 members SHA-256 (their SHA-1
+        // companions carry no digest of their own and are left out).
         var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var targets = new List<OsTarget>();
+        var versions = new HashSet<int>();
         foreach (var catalog in catalogs)
         {
             findings.AddRange(VerifyCatalog(catalog.Value, trust));
             var info = CatalogReader.Read(catalog.Value);
-            members.UnionWith(info.Members.Where(m => m.Digest is not null || info.Version == 1).Select(m => CatalogReader.ToHex(m.Digest ?? m.Identifier) + "|" + info.Version));
+            versions.Add(info.Version);
+            members.UnionWith(info.Members.Where(m => m.Digest is not null).Select(m => CatalogReader.ToHex(m.Digest!) + "|" + info.Version));
             targets.AddRange(OsTarget.FromTokens(info.Attributes.FirstOrDefault(a => a.Key == "OS").Value ?? string.Empty));
         }
 
         if (catalogs.Count > 0)
         {
-            var versions = catalogs.Select(c => CatalogReader.Read(c.Value).Version).Distinct().ToList();
             var contents = CatalogContents.Resolve(packageFiles, targets.Count > 0 ? targets : OsTarget.ParseList("10_X64"), DateTime.UtcNow);
             foreach (var file in contents.Files)
             {

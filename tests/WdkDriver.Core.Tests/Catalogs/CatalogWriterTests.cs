@@ -2,7 +2,6 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Catalogs;
-using WdkDriver.Core.Diagnostics;
 
 namespace WdkDriver.Core.Tests.Catalogs;
 
