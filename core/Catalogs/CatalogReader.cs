@@ -43,7 +43,8 @@ public static class CatalogReader
         }
     }
 
-    private static CatalogInfo Decode(byte[] bytes)
+    /// <summary>Opens the SignedData around a CTL: the reader is left after the content, at the certificates and signers.</summary>
+    private static (AsnReader SignedData, byte[] TrustList) Envelope(byte[] bytes)
     {
         var contentInfo = new AsnReader(bytes, AsnEncodingRules.BER).ReadSequence();
         Expect(contentInfo.ReadObjectIdentifier(), SignedData, "a PKCS#7 SignedData");
@@ -54,9 +55,16 @@ public static class CatalogReader
         Expect(encapsulated.ReadObjectIdentifier(), Ctl, "a certificate trust list");
         var content = encapsulated.ReadSequence(Context0);
         // signtool's PKCS#7 form holds the CTL directly; CMS (SignedCms) wraps it in an OCTET STRING.
-        var ctl = content.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString)
-            ? new AsnReader(content.ReadOctetString(), AsnEncodingRules.BER).ReadSequence()
-            : content.ReadSequence();
+        var trustList = content.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString)
+            ? content.ReadOctetString()
+            : content.ReadEncodedValue().ToArray();
+        return (signedData, trustList);
+    }
+
+    private static CatalogInfo Decode(byte[] bytes)
+    {
+        var (signedData, trustList) = Envelope(bytes);
+        var ctl = new AsnReader(trustList, AsnEncodingRules.BER).ReadSequence();
 
         var isSigned = false;
         while (signedData.HasData)
@@ -174,14 +182,7 @@ public static class CatalogReader
     {
         try
         {
-            var contentInfo = new AsnReader(catalog, AsnEncodingRules.BER).ReadSequence();
-            Expect(contentInfo.ReadObjectIdentifier(), SignedData, "a PKCS#7 SignedData");
-            var signedData = contentInfo.ReadSequence(Context0).ReadSequence();
-            signedData.ReadInteger();
-            signedData.ReadSetOf();
-            var encapsulated = signedData.ReadSequence();
-            Expect(encapsulated.ReadObjectIdentifier(), Ctl, "a certificate trust list");
-            return encapsulated.ReadSequence(Context0).ReadEncodedValue().ToArray();
+            return Envelope(catalog).TrustList;
         }
         catch (Exception e) when (e is AsnContentException or InvalidDataException)
         {
