@@ -1,0 +1,58 @@
+<#
+.SYNOPSIS
+Installs the driver package this script ships with (driver\<arch>\ beside this tools\ folder).
+
+.DESCRIPTION
+A PnP INF is added to the driver store and installed on matching devices with pnputil. A primitive or legacy INF is
+installed through its [DefaultInstall] section, and the services it adds are started. Run it from an elevated prompt.
+
+.PARAMETER TrustTestCertificate
+Imports the package's test certificate (WdkDriverTestCert.cer) into the machine's Root and TrustedPublisher stores
+first, so Windows accepts the test-signed driver (test signing must be on: bcdedit /set testsigning on).
+
+.PARAMETER Architecture
+amd64 or arm64; by default the running Windows' architecture.
+#>
+[CmdletBinding()]
+param(
+    [switch] $TrustTestCertificate,
+    [string] $Architecture
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'DriverPackage.psm1') -Force
+
+$package = Split-Path $PSScriptRoot -Parent
+if (-not $Architecture) { $Architecture = Get-DriverArchitecture }
+Assert-Administrator
+
+if ($TrustTestCertificate) {
+    $certificate = Get-TestCertificate $package
+    if (-not $certificate) { throw 'error WDK5015: -TrustTestCertificate: this package is not test-signed (it has no WdkDriverTestCert.cer).' }
+    foreach ($store in 'Root', 'TrustedPublisher') {
+        Invoke-WindowsTool 'certutil.exe' @('-f', '-addstore', $store, $certificate) | Out-Null
+    }
+}
+
+foreach ($inf in Get-PackageInfs $package $Architecture) {
+    $plan = Get-DriverInstallPlan -InfPath $inf -Architecture $Architecture
+    if ($plan.Kind -eq 'PnP') {
+        # 259: added to the store, but no device present matches it yet; 3010: a restart completes the install.
+        $result = Invoke-WindowsTool 'pnputil.exe' @('/add-driver', $inf, '/install') -Accept 259, 3010
+        if ($result.ExitCode -eq 259) { Write-Host "$(Split-Path $inf -Leaf) is in the driver store; no device present matches it yet." }
+        if ($result.ExitCode -eq 3010) { Write-Host 'Restart Windows to complete the installation.' }
+        continue
+    }
+
+    # 128: take the files from the INF's folder and never restart on our behalf.
+    Invoke-WindowsTool 'rundll32.exe' @('setupapi.dll,InstallHinfSection', $plan.InstallSection, '128', $inf) | Out-Null
+    foreach ($service in $plan.Services) {
+        # InstallHinfSection reports nothing: a service that does not exist now was not installed.
+        $query = Invoke-WindowsTool 'sc.exe' @('query', $service) -Accept 1060
+        if ($query.ExitCode -eq 1060) { throw "error WDK5016: Installing $(Split-Path $inf -Leaf) through [$($plan.InstallSection)] did not create the service '$service'; see %windir%\inf\setupapi.app.log." }
+        # 1056: already running.
+        Invoke-WindowsTool 'sc.exe' @('start', $service) -Accept 1056 | Out-Null
+    }
+}
+
+Write-Host 'Driver installed.'

@@ -1,0 +1,236 @@
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace WdkDriver.Scripts.Tests;
+
+/// <summary>
+/// Install-Driver.ps1 and Uninstall-Driver.ps1 in a package tree as the SDK lays it out, with real INFs; pnputil,
+/// rundll32, sc and certutil are stubs that record their command lines, so what is checked is what the scripts decide
+/// and run. Whether Windows then does what those commands say is not checked here (no Windows).
+/// </summary>
+public sealed class InstallScriptTests : IDisposable
+{
+    private static readonly string Scripts = Path.Combine(RepositoryPaths.Root, "sdk", "install");
+    private static readonly string Samples = Path.Combine(RepositoryPaths.Corpus, "inf", "windows-driver-samples");
+
+    private readonly TempDirectory package = new("install-scripts");
+    private readonly ScriptHost host = new();
+
+    public InstallScriptTests()
+    {
+        TempDirectory.CopyTree(Scripts, package.Combine("tools"));
+        Directory.CreateDirectory(package.Combine("driver", "amd64"));
+    }
+
+    public void Dispose()
+    {
+        host.Dispose();
+        package.Dispose();
+    }
+
+    private string Install(params string[] arguments) => package.Combine("tools", "Install-Driver.ps1") + " " + string.Join(" ", arguments);
+
+    private string Uninstall(params string[] arguments) => package.Combine("tools", "Uninstall-Driver.ps1") + " " + string.Join(" ", arguments);
+
+    /// <summary>Puts an INF into driver/amd64/, with $ARCH$ stamped as the SDK stamps it.</summary>
+    private string AddInf(string source, string? name = null)
+    {
+        var target = package.Combine("driver", "amd64", name ?? Path.GetFileName(source).Replace(".inx", ".inf"));
+        File.WriteAllText(target, File.ReadAllText(source).Replace("$ARCH$", "amd64"));
+        return target;
+    }
+
+    private string AddTestCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=WdkDriver Test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var path = package.Combine("WdkDriverTestCert.cer");
+        File.WriteAllBytes(path, certificate.RawData);
+        return certificate.Thumbprint;
+    }
+
+    private PSObject Plan(string inf, int osBuild) =>
+        Assert.Single(host.Run($"Import-Module '{Path.Combine(Scripts, "DriverPackage.psm1")}' -Force; Get-DriverInstallPlan -InfPath $args[0] -Architecture amd64 -OsBuild $args[1]", inf, osBuild));
+
+    [Fact]
+    public void The_scripts_parse_and_are_ASCII_for_Windows_PowerShell_5()
+    {
+        var files = Directory.GetFiles(Scripts);
+        Assert.Equal(new[] { "DriverPackage.psm1", "Install-Driver.cmd", "Install-Driver.ps1", "Uninstall-Driver.cmd", "Uninstall-Driver.ps1" }, files.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var script in files.Where(f => !f.EndsWith(".cmd", StringComparison.Ordinal)))
+        {
+            Parser.ParseFile(script, out _, out var errors);
+            Assert.True(errors.Length == 0, $"{script}: {string.Join("; ", errors.Select(e => e.Message))}");
+        }
+
+        // Windows PowerShell 5 reads a file without a byte order mark as ANSI; cmd.exe wants CRLF line ends.
+        Assert.All(files, f => Assert.DoesNotContain(File.ReadAllBytes(f), b => b > 0x7F));
+        foreach (var wrapper in files.Where(f => f.EndsWith(".cmd", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(wrapper);
+            Assert.Equal(text.Count(c => c == '\n'), text.Split("\r\n").Length - 1);
+            Assert.Contains("powershell.exe -NoProfile -ExecutionPolicy Bypass -File \"%~dp0" + Path.GetFileNameWithoutExtension(wrapper) + ".ps1\" %*", text);
+        }
+    }
+
+    [Fact]
+    public void A_PnP_INF_is_installed_with_pnputil()
+    {
+        var plan = Plan(AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf")), 26100);
+
+        Assert.Equal("PnP", plan.Properties["Kind"].Value);
+    }
+
+    [Theory]
+    [InlineData(26100, "DefaultInstall.NTamd64.10.0...25952")]
+    [InlineData(25952, "DefaultInstall.NTamd64.10.0...25952")]
+    [InlineData(19045, "DefaultInstall.NTamd64")]
+    public void A_primitive_INF_installs_through_the_DefaultInstall_section_Windows_would_pick_for_its_build(int osBuild, string section)
+    {
+        var plan = Plan(AddInf(Path.Combine(Samples, "filesys", "miniFilter", "nullFilter", "nullFilter.inf")), osBuild);
+
+        Assert.Equal("DefaultInstall", plan.Properties["Kind"].Value);
+        Assert.Equal(section, plan.Properties["InstallSection"].Value);
+        Assert.Equal("DefaultUninstall.NTamd64", plan.Properties["UninstallSection"].Value);
+        // %ServiceName% comes from [Strings].
+        Assert.Equal(new object[] { "NullFilter" }, (object[])plan.Properties["Services"].Value);
+    }
+
+    [Fact]
+    public void An_INF_with_neither_models_nor_DefaultInstall_for_the_architecture_is_WDK5011()
+    {
+        var inf = package.Combine("driver", "amd64", "arm-only.inf");
+        File.WriteAllText(inf, "[Version]\nSignature=\"$WINDOWS NT$\"\n[DefaultInstall.NTarm64]\nCopyFiles=x\n");
+
+        var error = Assert.Throws<RuntimeException>(() => Plan(inf, 26100));
+
+        Assert.Contains("arm-only.inf: error WDK5011", error.Message);
+    }
+
+    [Fact]
+    public void Install_trusts_the_test_certificate_when_asked_then_installs_the_legacy_INF_and_starts_its_service()
+    {
+        var inf = AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        AddTestCertificate();
+        var certificate = package.Combine("WdkDriverTestCert.cer");
+
+        host.Run($"& {Install("-TrustTestCertificate", "-Architecture", "amd64")}");
+
+        Assert.Equal(
+            new[]
+            {
+                $"certutil.exe -f -addstore Root {certificate}",
+                $"certutil.exe -f -addstore TrustedPublisher {certificate}",
+                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 {inf}",
+                "sc.exe query Booster",
+                "sc.exe start Booster",
+            },
+            host.Calls);
+    }
+
+    [Fact]
+    public void Install_without_the_switch_leaves_the_certificate_stores_alone()
+    {
+        AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        AddTestCertificate();
+
+        host.Run($"& {Install("-Architecture", "amd64")}");
+
+        Assert.DoesNotContain(host.Calls, c => c.StartsWith("certutil", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_service_the_install_did_not_create_is_WDK5016()
+    {
+        AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        host.Answer("sc.exe query Booster", 1060, "[SC] EnumQueryServicesStatus:OpenService FAILED 1060");
+
+        var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "amd64")}"));
+
+        Assert.Contains("error WDK5016: Installing booster.inf through [DefaultInstall.NTamd64] did not create the service 'Booster'", error.Message);
+        Assert.DoesNotContain("sc.exe start Booster", host.Calls);
+    }
+
+    [Fact]
+    public void A_PnP_package_is_added_with_pnputil_and_a_missing_device_is_not_an_error()
+    {
+        var inf = AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
+        host.Answer("pnputil.exe /add-driver*", 259, "Driver package added successfully.");
+
+        host.Run($"& {Install("-Architecture", "amd64")}");
+
+        Assert.Equal(new[] { $"pnputil.exe /add-driver {inf} /install" }, host.Calls);
+    }
+
+    [Fact]
+    public void A_failing_Windows_tool_stops_the_install_with_WDK5013()
+    {
+        AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
+        host.Answer("pnputil.exe /add-driver*", 5, "Access is denied.");
+
+        var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "amd64")}"));
+
+        Assert.Contains("error WDK5013", error.Message);
+        Assert.Contains("exit code 5", error.Message);
+    }
+
+    [Fact]
+    public void A_package_without_the_architecture_is_WDK5012()
+    {
+        AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+
+        var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "arm64")}"));
+
+        Assert.Contains("error WDK5012: The package has no driver for arm64", error.Message);
+        Assert.Empty(host.Calls);
+    }
+
+    [Fact]
+    public void Uninstall_of_a_PnP_package_deletes_each_driver_store_copy_of_its_INF()
+    {
+        AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
+        host.Answer("pnputil.exe /enum-drivers", 0,
+            "Microsoft PnP Utility", "",
+            "Published Name:     oem3.inf", "Original Name:      other.inf", "Provider Name:      Contoso", "",
+            "Published Name:     oem7.inf", "Original Name:      toastpkg.inf", "Provider Name:      Toaster", "",
+            "Published Name:     oem9.inf", "Original Name:      ToastPkg.inf", "Provider Name:      Toaster");
+
+        host.Run($"& {Uninstall("-Architecture", "amd64")}");
+
+        Assert.Equal(new[] { "pnputil.exe /enum-drivers", "pnputil.exe /delete-driver oem7.inf /uninstall", "pnputil.exe /delete-driver oem9.inf /uninstall" }, host.Calls);
+    }
+
+    [Fact]
+    public void Uninstall_of_a_legacy_package_stops_the_service_runs_DefaultUninstall_and_removes_the_certificate_when_asked()
+    {
+        var inf = AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        var thumbprint = AddTestCertificate();
+        host.Answer("sc.exe stop Booster", 1062, "[SC] ControlService FAILED 1062: The service has not been started.");
+
+        host.Run($"& {Uninstall("-RemoveTestCertificate", "-Architecture", "amd64")}");
+
+        Assert.Equal(
+            new[]
+            {
+                "sc.exe stop Booster",
+                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 {inf}",
+                $"certutil.exe -delstore Root {thumbprint}",
+                $"certutil.exe -delstore TrustedPublisher {thumbprint}",
+            },
+            host.Calls);
+    }
+
+    [Fact]
+    public void Uninstall_without_a_DefaultUninstall_section_deletes_the_services()
+    {
+        var inf = AddInf(Path.Combine(RepositoryPaths.Corpus, "inf", "kernel-book-rust", "chapter_02", "chapter_02.inx"));
+
+        host.Run($"& {Uninstall("-Architecture", "amd64")}");
+
+        Assert.Equal(new[] { "sc.exe stop chapter_02", "sc.exe delete chapter_02" }, host.Calls);
+        Assert.True(File.Exists(inf));
+    }
+}
