@@ -105,7 +105,10 @@ internal static class SigningCommands
     {
         if (target is DirectoryInfo || Directory.Exists(target.FullName))
         {
-            return SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
+            // A package folder as the SDK lays it out (driver/<arch>/, client/<arch>/, ...), or one driver package.
+            return Directory.Exists(Path.Combine(target.FullName, "driver"))
+                ? SignatureVerifier.VerifyPackageTree(target.FullName, trust)
+                : SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
         }
 
         var findings = new List<Diagnostic>();

@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   rustc cargo libstd-rust-dev-windows osslsigncode openssl
   gcc-mingw-w64-x86-64-win32 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64
+  clang lld
 )
 
 missing=()

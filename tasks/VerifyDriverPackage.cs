@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
+using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Sdk.Tasks;
@@ -16,6 +17,9 @@ public sealed class VerifyDriverPackage : WdkTask
     [Required]
     public ITaskItem[] Files { get; set; } = new ITaskItem[0];
 
+    /// <summary>Files shipped beside the driver package (the client): their embedded signatures are checked.</summary>
+    public ITaskItem[] ClientFiles { get; set; } = new ITaskItem[0];
+
     /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
     public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
 
@@ -23,7 +27,10 @@ public sealed class VerifyDriverPackage : WdkTask
     {
         var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
         var anchors = TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList();
-        var findings = SignatureVerifier.VerifyPackage(files, new TrustOptions(anchors));
+        var trust = new TrustOptions(anchors);
+        var findings = SignatureVerifier.VerifyPackage(files, trust)
+            .Concat(ClientFiles.SelectMany(f => SignatureVerifier.VerifyPe(f.GetMetadata("FullPath"), trust) ?? Array.Empty<Diagnostic>()))
+            .ToList();
         foreach (var finding in findings)
         {
             Report(finding);
@@ -31,7 +38,7 @@ public sealed class VerifyDriverPackage : WdkTask
 
         if (findings.Count == 0)
         {
-            Log.LogMessage(MessageImportance.Normal, $"Driver package verified: {files.Count} files.");
+            Log.LogMessage(MessageImportance.Normal, $"Driver package verified: {files.Count} files, {ClientFiles.Length} client files.");
         }
     }
 }

@@ -69,4 +69,5 @@ public static class ErrorCodes
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";
+    public const string PackageArchiveFailed = "WDK5004";
 }

@@ -60,7 +60,7 @@ public static class PackageLayout
         }
     }
 
-    private static string CheckedRelativePath(string packagePath)
+    internal static string CheckedRelativePath(string packagePath)
     {
         var normalized = packagePath.Replace('\\', '/').Trim('/');
         if (normalized.Length == 0 || Path.IsPathRooted(packagePath) || normalized.Split('/').Any(part => part is "" or "." or ".."))

@@ -103,6 +103,36 @@ public static class SignatureVerifier
         return findings;
     }
 
+    /// <summary>
+    /// Verifies a package tree as the SDK lays it out and packs it: every <c>driver/&lt;arch&gt;/</c> folder as a
+    /// driver package, and every other PE file (the client) by its embedded signature.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyPackageTree(string root, TrustOptions trust)
+    {
+        var findings = new List<Diagnostic>();
+        var driverRoot = Path.Combine(root, "driver");
+        var driverFolders = Directory.Exists(driverRoot) ? Directory.GetDirectories(driverRoot).OrderBy(d => d, StringComparer.Ordinal).ToList() : new List<string>();
+        if (driverFolders.Count == 0)
+        {
+            findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, "The package has no driver/<arch>/ folder to verify.", root));
+        }
+
+        foreach (var folder in driverFolders)
+        {
+            findings.AddRange(VerifyPackage(CatalogContents.FolderFiles(folder), trust));
+        }
+
+        var others = Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !driverFolders.Any(d => f.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            .OrderBy(f => f, StringComparer.Ordinal);
+        foreach (var file in others)
+        {
+            findings.AddRange(VerifyPe(file, trust) ?? Array.Empty<Diagnostic>());
+        }
+
+        return findings;
+    }
+
     private static IReadOnlyList<Diagnostic> Verify(byte[] blob, string path, TrustOptions trust, Func<byte[], Diagnostic?> checkContent)
     {
         var cms = new SignedCms();

@@ -62,3 +62,14 @@ public sealed class CargoFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(Requirements.Cargo is not null, "cargo");
     }
 }
+
+/// <summary>A test that compiles C drivers: mingw-w64 for x64, and clang and lld-link for ARM64.</summary>
+public sealed class CDriverFactAttribute : FactAttribute
+{
+    public CDriverFactAttribute()
+    {
+        Skip = Requirements.SkipReason(
+            new[] { "x86_64-w64-mingw32-gcc", "clang", "lld-link" }.All(t => Requirements.FindOnPath(t) is not null),
+            "mingw-w64, clang or lld");
+    }
+}

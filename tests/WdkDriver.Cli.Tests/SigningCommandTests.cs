@@ -50,6 +50,36 @@ public class SigningCommandTests : IDisposable
     }
 
     [Fact]
+    public void Verify_of_a_package_tree_checks_each_driver_package_and_the_client()
+    {
+        Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
+        var driver = temp.Combine("tree", "driver", "amd64");
+        Directory.CreateDirectory(driver);
+        foreach (var inf in Directory.GetFiles(Path.Combine(RepositoryPaths.Corpus, "catalogs", "px4_drv"), "*.inf"))
+        {
+            File.Copy(inf, Path.Combine(driver, Path.GetFileName(inf)));
+        }
+
+        var created = Wdkdriver.Run("catalog", "create", driver, "-o", Path.Combine(driver, "px4_drv_winusb.cat"), "--os", "10_X64");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Wdkdriver.Run("sign", Path.Combine(driver, "px4_drv_winusb.cat"), "--test-cert", temp.Combine("cert"));
+        var client = temp.Combine("tree", "client", "amd64", "tool.exe");
+        Directory.CreateDirectory(Path.GetDirectoryName(client)!);
+        File.Copy(Tool(), client);
+        Wdkdriver.Run("sign", client, "--test-cert", temp.Combine("cert"));
+
+        var valid = Wdkdriver.Run("verify", temp.Combine("tree"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
+        var bytes = File.ReadAllBytes(client);
+        bytes[0x400] ^= 1;
+        File.WriteAllBytes(client, bytes);
+        var tampered = Wdkdriver.Run("verify", temp.Combine("tree"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
+
+        Assert.True(valid.ExitCode == 0, valid.ToString());
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains($"{client}: error WDK4012", tampered.Error);
+    }
+
+    [Fact]
     public void Sign_needs_exactly_one_certificate_source()
     {
         var result = Wdkdriver.Run("sign", Tool());

@@ -24,13 +24,15 @@ public class BoosterSampleTests
         var result = project.ShouldSucceed(project.Build());
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
-        var package = project.Path("bin", "Debug", "x64", "package");
-        Assert.Equal(new[] { "boost.exe", "booster.cat", "booster.inf", "booster.sys", "WdkDriverTestCert.cer" }, Directory.GetFiles(package).Select(Path.GetFileName).Order(StringComparer.OrdinalIgnoreCase));
+        var package = project.PackageFolder();
+        Assert.Equal(
+            new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1", "WdkDriverTestCert.cer" },
+            Directory.GetFiles(package, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package, f).Replace('\\', '/')).Order(StringComparer.OrdinalIgnoreCase));
         Assert.DoesNotContain("error", result.Output);
         // A temporary folder is no git repository: no commit time to date DriverVer by, and the build says so.
         Assert.Contains("booster.inx : warning WDK2007: DriverVer takes today's date", result.Output);
 
-        var driver = PeFacts.Read(Path.Combine(package, "booster.sys"));
+        var driver = PeFacts.Read(Path.Combine(project.DriverFolder(), "booster.sys"));
         Assert.Equal(Machine.Amd64, driver.Machine);
         Assert.Equal(PEMagic.PE32Plus, driver.Magic);
         Assert.Equal(Subsystem.Native, driver.Subsystem);
@@ -40,7 +42,7 @@ public class BoosterSampleTests
         Assert.Equal(driver.ComputedChecksum, driver.StoredChecksum);
         Assert.True(driver.DllCharacteristics.HasFlag(DllCharacteristics.NxCompatible));
 
-        var client = PeFacts.Read(Path.Combine(package, "boost.exe"));
+        var client = PeFacts.Read(Path.Combine(project.ClientFolder(), "boost.exe"));
         Assert.Equal(Subsystem.WindowsCui, client.Subsystem);
         Assert.Contains("KERNEL32.dll", client.ImportedDlls, StringComparer.OrdinalIgnoreCase);
     }
@@ -50,7 +52,7 @@ public class BoosterSampleTests
     {
         var project = Booster();
         project.ShouldSucceed(project.Build());
-        var driver = project.Path("bin", "Debug", "x64", "package", "booster.sys");
+        var driver = Path.Combine(project.DriverFolder(), "booster.sys");
         var firstWrite = File.GetLastWriteTimeUtc(driver);
 
         var second = project.ShouldSucceed(project.Build("-v:n"));
@@ -80,7 +82,7 @@ public class BoosterSampleTests
 
         project.ShouldSucceed(project.Dotnet("clean"));
 
-        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")));
+        Assert.False(Directory.Exists(project.PackageFolder()));
         Assert.True(Directory.Exists(project.Path("target")));
     }
 
@@ -102,7 +104,7 @@ public class BoosterSampleTests
         Assert.Equal(source, error.Groups["file"].Value);
         Assert.Equal(entry + 1, int.Parse(error.Groups["line"].Value));
         Assert.Equal("E0308", error.Groups["code"].Value);
-        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")), "a failed build must not leave the old package behind");
+        Assert.False(Directory.Exists(project.PackageFolder()), "a failed build must not leave the old package behind");
     }
 
     [WindowsRustFact]
@@ -113,7 +115,7 @@ public class BoosterSampleTests
         var result = project.ShouldSucceed(project.Build("-c", "Release"));
 
         Assert.Contains("--profile release", result.Output);
-        var driver = PeFacts.Read(project.Path("bin", "Release", "x64", "package", "booster.sys"));
+        var driver = PeFacts.Read(Path.Combine(project.DriverFolder("Release"), "booster.sys"));
         Assert.Equal(Subsystem.Native, driver.Subsystem);
         Assert.Equal(driver.ComputedChecksum, driver.StoredChecksum);
     }
@@ -128,7 +130,7 @@ public class BoosterSampleTests
         project.ShouldSucceed(project.Build("-p:DriverVersion=2.5.7.1"));
 
         Assert.Equal(source, File.ReadAllBytes(project.Path("booster.inx")));
-        var inf = File.ReadAllLines(project.Path("bin", "Debug", "x64", "package", "booster.inf"));
+        var inf = File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf"));
         Assert.Contains("DriverVer = 11/14/2023,2.5.7.1", inf);
         Assert.Contains("CatalogFile = booster.cat", inf);
         Assert.Contains("[DefaultInstall.NTamd64.Services]", inf);
@@ -146,13 +148,13 @@ public class BoosterSampleTests
         second.ShouldSucceed(second.Build());
 
         Assert.Equal(
-            File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", "booster.inf")),
-            File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", "booster.inf")));
+            File.ReadAllBytes(Path.Combine(first.DriverFolder(), "booster.inf")),
+            File.ReadAllBytes(Path.Combine(second.DriverFolder(), "booster.inf")));
         foreach (var file in new[] { "booster.sys", "booster.cat" })
         {
             Assert.Equal(
-                File.ReadAllBytes(first.Path("bin", "Debug", "x64", "package", file)),
-                File.ReadAllBytes(second.Path("bin", "Debug", "x64", "package", file)));
+                File.ReadAllBytes(Path.Combine(first.DriverFolder(), file)),
+                File.ReadAllBytes(Path.Combine(second.DriverFolder(), file)));
         }
     }
 
@@ -169,7 +171,7 @@ public class BoosterSampleTests
         var stamped = project.Path("obj", "Debug", "x64", "booster.inf");
         var line = Array.FindIndex(File.ReadAllLines(stamped), l => l.StartsWith("Class")) + 1;
         Assert.Contains($"{stamped}({line},1): error INF1284: Class \"Sample\" is reserved", result.Output);
-        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")));
+        Assert.False(Directory.Exists(project.PackageFolder()));
     }
 
     [WindowsRustFact]
@@ -188,16 +190,12 @@ public class BoosterSampleTests
     {
         var project = Booster();
         project.Write("version.json", """{ "version": "1.2" }""");
-        project.Write(".gitignore", "target/\nbin/\nobj/\n*.binlog\n");
-        Git(project, "init", "-q");
-        Git(project, "add", "-A");
-        Git(project, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", "first");
-        Git(project, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "--allow-empty", "-m", "second");
+        project.WithGitHistory(new DateTimeOffset(2025, 1, 2, 23, 4, 5, TimeSpan.Zero));
 
         var result = project.ShouldSucceed(project.Build());
 
         Assert.DoesNotContain("WDK2007", result.Output);
-        Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(project.Path("bin", "Debug", "x64", "package", "booster.inf")));
+        Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf")));
     }
 
     [WindowsRustFact]
@@ -208,7 +206,7 @@ public class BoosterSampleTests
 
         project.ShouldSucceed(project.Build());
 
-        var package = project.Path("bin", "Debug", "x64", "package");
+        var package = project.DriverFolder();
         var catalog = WdkDriver.Core.Catalogs.CatalogReader.Read(Path.Combine(package, "booster.cat"));
         Assert.Equal(2, catalog.Version);
         Assert.Equal(new DateTimeOffset(2023, 11, 14, 22, 13, 20, TimeSpan.Zero), catalog.ThisUpdate);
@@ -225,20 +223,13 @@ public class BoosterSampleTests
         Assert.DoesNotContain(catalog.Members, m => m.FileName == "boost.exe");
 
         // osslsigncode, knowing nothing of this project, accepts every signature against the package's test certificate.
-        ToolProcess.Succeed(project.Directory, "openssl", "x509", "-inform", "DER", "-in", Path.Combine(package, "WdkDriverTestCert.cer"), "-out", "test.pem");
-        foreach (var file in new[] { "booster.sys", "booster.cat", "boost.exe" })
+        ToolProcess.Succeed(project.Directory, "openssl", "x509", "-inform", "DER", "-in", Path.Combine(project.PackageFolder(), "WdkDriverTestCert.cer"), "-out", "test.pem");
+        foreach (var file in new[] { Path.Combine(package, "booster.sys"), Path.Combine(package, "booster.cat"), Path.Combine(project.ClientFolder(), "boost.exe") })
         {
-            ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-CAfile", "test.pem", "-in", Path.Combine(package, file));
+            ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-CAfile", "test.pem", "-in", file);
         }
 
         ToolProcess.Succeed(project.Directory, "osslsigncode", "verify", "-catalog", Path.Combine(package, "booster.cat"), "-CAfile", "test.pem", "-in", Path.Combine(package, "booster.sys"));
         Assert.True(catalog.IsSigned);
-    }
-
-    private static void Git(TestProject project, params string[] arguments)
-    {
-        var dates = new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = "2025-01-02T23:04:05Z", ["GIT_COMMITTER_DATE"] = "2025-01-02T23:04:05Z" };
-        var (exitCode, output) = ToolProcess.Run(project.Directory, "git", arguments, dates);
-        Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
     }
 }

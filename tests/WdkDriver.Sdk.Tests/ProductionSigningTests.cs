@@ -26,7 +26,8 @@ public class ProductionSigningTests
         return project;
     }
 
-    private static string Package(TestProject project) => project.Path("bin", "Debug", "x64", "package");
+    private static string[] SignedFiles(TestProject project) =>
+        new[] { Path.Combine(project.DriverFolder(), "booster.sys"), Path.Combine(project.DriverFolder(), "booster.cat"), Path.Combine(project.ClientFolder(), "boost.exe") };
 
     [WindowsRustFact]
     public void A_PFX_with_its_password_in_an_environment_variable_signs_and_no_secret_reaches_a_log_binlog_or_output()
@@ -41,11 +42,11 @@ public class ProductionSigningTests
 
         var result = project.ShouldSucceed(project.Build("-p:SignMode=ProductionSign", $"-p:ProductionCertificate={pfx}", "-p:ProductionCertificatePasswordVariable=WDK_E2E_PFX_PASSWORD", "-v:d"));
 
-        Assert.DoesNotContain("WdkDriverTestCert.cer", Directory.GetFiles(Package(project)).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(project.PackageFolder(), "*.cer", SearchOption.AllDirectories));
         File.WriteAllText(temp.Combine("production.pem"), certificate.ExportCertificatePem());
-        foreach (var file in new[] { "booster.sys", "booster.cat", "boost.exe" })
+        foreach (var file in SignedFiles(project))
         {
-            ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "production.pem", "-in", Path.Combine(Package(project), file));
+            ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "production.pem", "-in", file);
         }
 
         // The password and the private key appear nowhere: not in the console log, the binary log or any file the build wrote.
@@ -85,9 +86,9 @@ public class ProductionSigningTests
 
         project.ShouldSucceed(project.Build());
 
-        foreach (var file in new[] { "booster.sys", "booster.cat", "boost.exe" })
+        foreach (var file in SignedFiles(project))
         {
-            ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "hsm.crt", "-in", Path.Combine(Package(project), file));
+            ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "hsm.crt", "-in", file);
         }
     }
 }

@@ -55,14 +55,58 @@ public class SdkErrorTests
     }
 
     [Fact]
-    public void No_Cargo_toml_is_WDK1001()
+    public void No_Cargo_toml_and_no_DriverBinary_is_WDK1021()
     {
         var project = Project("no-manifest");
 
-        var error = SingleError(project.ShouldFail(project.Build()), "WDK1001");
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1021");
 
         Assert.Equal(project.Path("driver.proj"), error.Groups["location"].Value);
-        Assert.False(Directory.Exists(project.Path("bin", "Debug", "x64", "package")));
+        Assert.Contains("no Cargo workspace", error.Groups["message"].Value);
+        Assert.False(Directory.Exists(project.PackageFolder()));
+    }
+
+    [Fact]
+    public void A_cargo_build_asked_for_without_Cargo_toml_is_WDK1001()
+    {
+        var project = Project("no-manifest-forced");
+
+        var error = SingleError(project.ShouldFail(project.Build("-p:EnableCargoBuild=true")), "WDK1001");
+
+        Assert.Equal(project.Path("driver.proj"), error.Groups["location"].Value);
+    }
+
+    [Fact]
+    public void A_DriverBinary_that_is_not_there_is_WDK1020()
+    {
+        var project = Project("missing-binary");
+        project.Write("driver.proj", """<Project Sdk="WdkDriver.Sdk"><ItemGroup><DriverBinary Include="out/missing.sys" /></ItemGroup></Project>""");
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1020");
+
+        Assert.Contains("DriverBinary 'out/missing.sys' does not exist", error.Groups["message"].Value);
+    }
+
+    [Fact]
+    public void A_DriverBinary_for_another_platform_is_not_packaged()
+    {
+        var project = Project("arm64-only-binary");
+        project.Write("out/drv.sys", "not built for x64");
+        project.Write("driver.proj", """<Project Sdk="WdkDriver.Sdk"><ItemGroup><DriverBinary Include="out/drv.sys" Platform="ARM64" /></ItemGroup></Project>""");
+
+        SingleError(project.ShouldFail(project.Build()), "WDK1021");
+    }
+
+    [Fact]
+    public void A_WDK_driver_project_off_Windows_is_WDK1019()
+    {
+        var project = Project("vcxproj");
+        project.Write("kmdf/kmdf.vcxproj", "<Project />");
+        project.Write("driver.proj", """<Project Sdk="WdkDriver.Sdk"><ItemGroup><ProjectReference Include="kmdf/kmdf.vcxproj" /></ItemGroup></Project>""");
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK1019");
+
+        Assert.Contains("'kmdf/kmdf.vcxproj' is a WDK driver project", error.Groups["message"].Value);
     }
 
     [WindowsRustFact]
@@ -123,5 +167,26 @@ public class SdkErrorTests
         Assert.Contains("\"DriverPackageDir\": \"bin/Release/ARM64/package/\"", result.Output);
         Assert.Contains("\"DriverPlatform\": \"ARM64\"", result.Output);
         Assert.Contains("\"IntermediateOutputPath\": \"obj/Release/ARM64/\"", result.Output.Replace("\\\\", "/"));
+    }
+
+    [Theory]
+    [InlineData("", "", "x64", "")]
+    [InlineData("x64;ARM64", "", "x64", "x64;ARM64")]
+    [InlineData("AnyCPU;arm64", "", "ARM64", "ARM64")]
+    [InlineData("x64;ARM64", "ARM64", "ARM64", "")]
+    [InlineData("x64;ARM64", "x64", "x64", "")]
+    public void Platforms_chooses_the_driver_platforms_a_build_makes(string platforms, string platform, string driverPlatform, string driverPlatforms)
+    {
+        var project = Project("platforms");
+        var arguments = new List<string> { "msbuild", "driver.proj", "-getProperty:DriverPlatform", "-getProperty:DriverPlatforms", $"-p:Platforms={platforms.Replace(";", "%3B")}" };
+        if (platform.Length > 0)
+        {
+            arguments.Add($"-p:Platform={platform}");
+        }
+
+        var result = project.ShouldSucceed(project.Dotnet(arguments.ToArray()));
+
+        Assert.Contains($"\"DriverPlatform\": \"{driverPlatform}\"", result.Output);
+        Assert.Contains($"\"DriverPlatforms\": \"{driverPlatforms}\"", result.Output);
     }
 }

@@ -17,6 +17,16 @@ public sealed class TestProject
 
     public string Path(params string[] parts) => System.IO.Path.Combine(new[] { Directory }.Concat(parts).ToArray());
 
+    /// <summary>The package folder a build lays out: driver/, client/, tools/ and the test certificate.</summary>
+    public string PackageFolder(string configuration = "Debug", string platform = "x64") => Path("bin", configuration, platform, "package");
+
+    /// <summary>The driver package (the folder pnputil installs from) inside the package folder.</summary>
+    public string DriverFolder(string configuration = "Debug", string platform = "x64") =>
+        System.IO.Path.Combine(PackageFolder(configuration, platform), "driver", platform == "ARM64" ? "arm64" : "amd64");
+
+    public string ClientFolder(string configuration = "Debug", string platform = "x64") =>
+        System.IO.Path.Combine(PackageFolder(configuration, platform), "client", platform == "ARM64" ? "arm64" : "amd64");
+
     public string Write(string relativePath, string content)
     {
         var file = Path(relativePath);
@@ -48,6 +58,25 @@ public sealed class TestProject
         }
 
         return this;
+    }
+
+    /// <summary>Makes the folder a git repository with two commits at a fixed time, as a user's clone would be.</summary>
+    public TestProject WithGitHistory(DateTimeOffset commitTime)
+    {
+        Write(".gitignore", "target/\nbin/\nobj/\n*.binlog\n");
+        var author = new[] { "-c", "user.name=test", "-c", "user.email=test@example.invalid" };
+        Git("init", "-q");
+        Git("add", "-A");
+        Git(author.Concat(new[] { "commit", "-q", "-m", "first" }).ToArray());
+        Git(author.Concat(new[] { "commit", "-q", "--allow-empty", "-m", "second" }).ToArray());
+        return this;
+
+        void Git(params string[] arguments)
+        {
+            var date = commitTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            var (exitCode, output) = ToolProcess.Run(Directory, "git", arguments, new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = date, ["GIT_COMMITTER_DATE"] = date });
+            Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
+        }
     }
 
     /// <summary>Environment variables for every dotnet command of this project.</summary>
