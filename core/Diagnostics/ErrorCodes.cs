@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string DriverBinaryMissing = "WDK1016";
     public const string UnknownConfiguration = "WDK1017";
     public const string RustTargetMismatch = "WDK1018";
+    public const string CargoTestFailed = "WDK1022";
 
     // WDK2xxx: INF stamping and the validator's own failures (findings are INF<InfVerif's number>).
     public const string InfUnreadable = "WDK2001";
@@ -70,4 +71,17 @@ public static class ErrorCodes
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";
     public const string PackageArchiveFailed = "WDK5004";
+
+    // WDK6xxx: driver test runs.
+    public const string DriverTestWineMissing = "WDK6001";
+    public const string DriverTestPrefixFailed = "WDK6002";
+    public const string DriverTestInstallFailed = "WDK6003";
+    public const string DriverTestStartFailed = "WDK6004";
+    public const string DriverTestExitCode = "WDK6005";
+    public const string DriverTestOutputMissing = "WDK6006";
+    public const string DriverTestStopFailed = "WDK6007";
+    public const string DriverTestTimedOut = "WDK6008";
+    public const string DriverTestNeedsTestMachine = "WDK6009";
+    public const string DriverTestClientMissing = "WDK6010";
+    public const string DriverTestStepMissing = "WDK6011";
 }

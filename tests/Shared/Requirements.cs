@@ -73,3 +73,12 @@ public sealed class CDriverFactAttribute : FactAttribute
             "mingw-w64, clang or lld");
     }
 }
+
+/// <summary>A test that loads a built driver under wine (and builds it with Rust for Windows).</summary>
+public sealed class WineFactAttribute : FactAttribute
+{
+    public WineFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.WindowsRust && File.Exists("/usr/bin/wine"), "wine or Rust for x86_64-pc-windows-gnu");
+    }
+}

@@ -102,4 +102,46 @@ public class TaskTests : IDisposable
 
         Assert.Equal("WDK5001", Assert.Single(engine.Errors).Code);
     }
+
+    [Fact]
+    public void TestDriver_on_a_Windows_host_is_WDK6009_pointing_at_a_test_machine()
+    {
+        var engine = new TestBuildEngine();
+        var task = new TestDriver { BuildEngine = engine, HostIsWindows = true, Architecture = "amd64", ClientDirectory = temp.Path, WorkDirectory = temp.Path };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("WDK6009", error.Code);
+        Assert.Contains("Install-Driver.cmd", error.Message);
+    }
+
+    [Fact]
+    public void TestDriver_of_an_ARM64_driver_is_WDK6009()
+    {
+        var engine = new TestBuildEngine();
+        var task = new TestDriver { BuildEngine = engine, HostIsWindows = false, Architecture = "arm64", ClientDirectory = temp.Path, WorkDirectory = temp.Path };
+
+        Assert.False(task.Execute());
+
+        Assert.Contains("amd64 drivers only", Assert.Single(engine.Errors).Message);
+    }
+
+    [Fact]
+    public void TestDriver_without_wine_is_WDK6001_saying_how_to_install_it()
+    {
+        var engine = new TestBuildEngine();
+        var task = new TestDriver
+        {
+            BuildEngine = engine, HostIsWindows = false, Architecture = "amd64", ClientDirectory = temp.Path, WorkDirectory = temp.Path,
+            Infs = new ITaskItem[] { new TaskItem(temp.Combine("x.inf")) }, DriverFiles = new ITaskItem[] { new TaskItem(temp.Combine("x.sys")) },
+            WinePath = temp.Combine("no-wine-here"),
+        };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("WDK6001", error.Code);
+        Assert.Contains("apt-get install wine64 wine", error.Message);
+    }
 }

@@ -37,6 +37,9 @@ public sealed class SdkPackageFixture : IDisposable
     /// <summary>One per-run test certificate, created by the first build that signs (as the per-user one would be).</summary>
     public string TestCertificate => root.Combine("test-certificate", "WdkDriverTestCert.pfx");
 
+    /// <summary>One wine prefix for the run's driver tests, made by the first of them.</summary>
+    public string WinePrefix => root.Combine("wine");
+
     public string PackagePath => Path.Combine(Feed, $"WdkDriver.Sdk.{Version}.nupkg");
 
     /// <summary>A folder for one test's project, with a global.json that pins the packed SDK and a NuGet.config for the feed.</summary>
@@ -57,8 +60,8 @@ public sealed class SdkPackageFixture : IDisposable
             </configuration>
             """);
         // Nothing from the folders above (the system's temporary folder) may leak into the build, and the tests'
-        // test certificate lives with the run, not in the user's profile.
-        project.Write("Directory.Build.props", $"<Project><PropertyGroup><TestCertificate>{TestCertificate}</TestCertificate></PropertyGroup></Project>");
+        // test certificate and wine prefix live with the run, not in the user's profile.
+        project.Write("Directory.Build.props", $"<Project><PropertyGroup><TestCertificate>{TestCertificate}</TestCertificate><WdkWinePrefix>{WinePrefix}</WdkWinePrefix></PropertyGroup></Project>");
         project.Write("Directory.Build.targets", "<Project />");
         return project;
     }

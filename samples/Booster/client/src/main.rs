@@ -1,26 +1,33 @@
-//! `boost <tid> <priority>`: asks the Booster driver to set a thread's priority.
+//! `boost <tid|self> <priority>`: asks the Booster driver to set a thread's priority (`self`: the client's own thread).
+//! `boost --short` sends a request too short to hold one, to see the driver refuse it.
 use booster_common::{ThreadData, DEVICE_PATH, IOCTL_SET_PRIORITY, MAX_PRIORITY, MIN_PRIORITY};
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: boost <thread id> <priority {}..{}>", MIN_PRIORITY, MAX_PRIORITY);
+    eprintln!("usage: boost <thread id|self> <priority {}..{}>  |  boost --short", MIN_PRIORITY, MAX_PRIORITY);
     ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() != 2 {
-        return usage();
-    }
-    let (thread_id, priority) = match (args[0].parse::<u32>(), args[1].parse::<i32>()) {
-        (Ok(thread_id), Ok(priority)) => (thread_id, priority),
+    let request: Vec<u8> = match args.as_slice() {
+        [flag] if flag == "--short" => vec![1, 2, 3],
+        [thread, priority] => {
+            let thread_id = if thread == "self" { device::current_thread_id() } else { thread.parse::<u32>().unwrap_or(u32::MAX) };
+            match (thread_id, priority.parse::<i32>()) {
+                (u32::MAX, _) | (_, Err(_)) => return usage(),
+                (thread_id, Ok(priority)) => ThreadData { thread_id, priority }.to_bytes().to_vec(),
+            }
+        }
         _ => return usage(),
     };
 
-    let request = ThreadData { thread_id, priority };
-    match device::send(DEVICE_PATH, IOCTL_SET_PRIORITY, &request.to_bytes()) {
+    match device::send(DEVICE_PATH, IOCTL_SET_PRIORITY, &request) {
         Ok(()) => {
-            println!("boost: thread {} set to priority {}", thread_id, priority);
+            match ThreadData::from_bytes(&request) {
+                Some(data) => println!("boost: thread {} set to priority {}", data.thread_id, data.priority),
+                None => println!("boost: request accepted"),
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -39,6 +46,7 @@ mod device {
 
     #[link(name = "kernel32")]
     extern "system" {
+        fn GetCurrentThreadId() -> u32;
         fn DeviceIoControl(
             device: *mut c_void,
             code: u32,
@@ -49,6 +57,11 @@ mod device {
             returned: *mut u32,
             overlapped: *mut c_void,
         ) -> i32;
+    }
+
+    pub fn current_thread_id() -> u32 {
+        // SAFETY: no arguments, no preconditions.
+        unsafe { GetCurrentThreadId() }
     }
 
     pub fn send(path: &str, code: u32, input: &[u8]) -> io::Result<()> {
@@ -79,6 +92,10 @@ mod device {
 #[cfg(not(windows))]
 mod device {
     use std::io;
+
+    pub fn current_thread_id() -> u32 {
+        0
+    }
 
     pub fn send(_path: &str, _code: u32, _input: &[u8]) -> io::Result<()> {
         Err(io::Error::new(io::ErrorKind::Unsupported, "the Booster client runs on Windows only"))

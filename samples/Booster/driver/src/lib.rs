@@ -102,14 +102,10 @@ unsafe fn set_priority(irp: *mut IRP, length: usize) -> NTSTATUS {
         DbgPrint(b"Booster: thread %u not found (0x%08X)\n\0".as_ptr(), request.thread_id, status);
         return status;
     }
+    DbgPrint(b"Booster: thread %u found, setting priority %d\n\0".as_ptr(), request.thread_id, request.priority);
     let previous = KeSetPriorityThread(thread, request.priority);
     ObfDereferenceObject(thread);
-    DbgPrint(
-        b"Booster: thread %u priority %d -> %d\n\0".as_ptr(),
-        request.thread_id,
-        previous,
-        request.priority,
-    );
+    DbgPrint(b"Booster: thread %u priority was %d, now %d\n\0".as_ptr(), request.thread_id, previous, request.priority);
     STATUS_SUCCESS
 }
 

@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.Build.Framework;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.DriverTesting;
+using WdkDriver.Core.Processes;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>
+/// Loads the laid-out driver under wine, runs each <c>DriverTestRun</c> item's client against it and checks what it
+/// printed (the client's output, exit code and the driver's DbgPrint lines); any mismatch is a coded error.
+/// </summary>
+public sealed class TestDriver : WdkTask
+{
+    /// <summary>The package's INF, in the package folder: one.</summary>
+    public ITaskItem[] Infs { get; set; } = new ITaskItem[0];
+
+    /// <summary>The driver binary, in the package folder: one.</summary>
+    public ITaskItem[] DriverFiles { get; set; } = new ITaskItem[0];
+
+    [Required]
+    public string ClientDirectory { get; set; } = string.Empty;
+
+    [Required]
+    public string Architecture { get; set; } = string.Empty;
+
+    /// <summary>Client (item spec), <c>Arguments</c>, <c>ExpectedExitCode</c>, <c>ExpectedOutput</c> and <c>ExpectedDebugOutput</c> (lists).</summary>
+    public ITaskItem[] Runs { get; set; } = new ITaskItem[0];
+
+    [Required]
+    public string WorkDirectory { get; set; } = string.Empty;
+
+    /// <summary>Where findings about the runs point: the project that declares them.</summary>
+    public string? ProjectFile { get; set; }
+
+    public string? WinePath { get; set; }
+
+    public string? WinePrefix { get; set; }
+
+    public int TimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Whether this host is Windows (a parameter so the decision is testable anywhere).</summary>
+    public bool HostIsWindows { get; set; } = Environment.OSVersion.Platform == PlatformID.Win32NT;
+
+    protected override void ExecuteCore()
+    {
+        if (HostIsWindows)
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.DriverTestNeedsTestMachine,
+                "TestDriver loads the driver under wine, which is for Linux hosts. On Windows, test on a test machine (or VM) instead: copy the package there and run tools\\Install-Driver.cmd -TrustTestCertificate, then the client."));
+        }
+
+        if (!string.Equals(Architecture, "amd64", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestNeedsTestMachine, $"wine loads amd64 drivers only; test the {Architecture} driver on an {Architecture} test machine."));
+        }
+
+        if (Infs.Length != 1 || DriverFiles.Length != 1)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestNeedsTestMachine, $"TestDriver loads a package of one INF and one driver binary; this one has {Infs.Length} INFs and {DriverFiles.Length} binaries. Test it on a test machine."));
+        }
+
+        var infFile = Infs[0].GetMetadata("FullPath");
+        var driverFile = DriverFiles[0].GetMetadata("FullPath");
+        var wine = string.IsNullOrEmpty(WinePath) ? WineDriverTester.FindWine() : WinePath;
+        if (wine is null || !File.Exists(wine))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestWineMissing, $"wine {(wine is null ? "is not installed" : $"is not at '{wine}'")}: install it (Debian: apt-get install wine64 wine) or set WinePath."));
+        }
+
+        var runs = Runs.Select(r => new DriverTestRun(
+            r.ItemSpec,
+            r.GetMetadata("Arguments"),
+            int.TryParse(r.GetMetadata("ExpectedExitCode"), out var code) ? code : 0,
+            Lines(r.GetMetadata("ExpectedOutput")),
+            Lines(r.GetMetadata("ExpectedDebugOutput")))).ToList();
+        var prefix = string.IsNullOrEmpty(WinePrefix) ? WineDriverTester.DefaultPrefix : WinePrefix!;
+        Log.LogMessage(MessageImportance.High, $"Testing {Path.GetFileName(driverFile)} under wine (prefix {prefix}): {runs.Count} run(s).");
+
+        var tester = new WineDriverTester(ProcessRunner.Instance, wine, prefix, TimeSpan.FromSeconds(TimeoutSeconds));
+        var report = tester.Run(new DriverTestRequest(infFile, Architecture, driverFile, ClientDirectory, runs, WorkDirectory), Cancellation);
+        foreach (var step in report.Steps)
+        {
+            foreach (var line in step.Output)
+            {
+                Log.LogMessage(MessageImportance.Normal, $"  [{step.Name}] {line}");
+            }
+
+            foreach (var line in step.DebugOutput)
+            {
+                Log.LogMessage(MessageImportance.High, $"  [{step.Name}] DbgPrint: {line}");
+            }
+        }
+
+        foreach (var finding in report.Findings)
+        {
+            Report(finding.File is null ? finding with { File = ProjectFile } : finding);
+        }
+
+        if (report.Findings.Count == 0)
+        {
+            Log.LogMessage(MessageImportance.High, $"Driver test passed: loaded, {runs.Count} run(s) as expected, unloaded.");
+        }
+    }
+
+    private static string[] Lines(string list) => list.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+}

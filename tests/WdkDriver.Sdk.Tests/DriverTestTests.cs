@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Sdk.Tests;
+
+/// <summary>The samples' drivers loaded under wine and driven by their clients, through TestDriver and dotnet test.</summary>
+[Collection(SdkPackageCollection.Name)]
+public class DriverTestTests
+{
+    private readonly SdkPackageFixture sdk;
+
+    public DriverTestTests(SdkPackageFixture sdk)
+    {
+        this.sdk = sdk;
+    }
+
+    [WineFact]
+    public void Dotnet_test_on_Booster_runs_cargo_test_then_the_driver_and_its_client_under_wine()
+    {
+        var project = sdk.CreateProject("test-booster").WithSample("Booster");
+
+        var result = project.ShouldSucceed(project.Dotnet("test"));
+
+        Assert.Matches(@"cargo test --message-format=json .* --workspace --exclude booster", result.Output);
+        Assert.Contains("test result: ok. 3 passed; 0 failed", result.Output);
+        var debug = Regex.Matches(result.Output, @"\[(?<step>[^\]]+)\] DbgPrint: (?<text>.+)$", RegexOptions.Multiline).Select(m => (m.Groups["step"].Value, m.Groups["text"].Value.Trim())).ToList();
+        Assert.Equal(("start", "Booster: loaded"), debug.First());
+        Assert.Equal(("stop", "Booster: unloaded"), debug.Last());
+        // wine's KeSetPriorityThread changes nothing; what the driver looked up and asked for is what it reports.
+        Assert.Contains(debug, d => d.Item1 == "run 0" && Regex.IsMatch(d.Item2, @"^Booster: thread \d+ found, setting priority 15$"));
+        Assert.Contains(("run 1", "Booster: priority 99 is out of range"), debug);
+        Assert.Contains(("run 2", "Booster: thread 4000000 not found (0xC000000B)"), debug);
+        Assert.Contains(("run 3", "Booster: request of 3 bytes is too short"), debug);
+        Assert.Contains(debug, d => d.Item1 == "run 4" && d.Item2.EndsWith("now 1", StringComparison.Ordinal));
+        Assert.Contains("Driver test passed: loaded, 5 run(s) as expected, unloaded.", result.Output);
+        Assert.True(File.Exists(Path.Combine(sdk.WinePrefix, ".wdkdriver-prefix")), "the run's own prefix was made and marked");
+    }
+
+    [WineFact]
+    public void An_expectation_the_driver_does_not_meet_is_WDK6006_and_the_driver_is_still_unloaded()
+    {
+        var project = sdk.CreateProject("test-mismatch").WithSample("Booster");
+        var file = project.Path("Booster.proj");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("ExpectedDebugOutput=\"Booster: priority 99 is out of range\"", "ExpectedDebugOutput=\"Booster: priority 99 accepted\""));
+
+        var result = project.ShouldFail(project.Build("-t:TestDriver"));
+
+        Assert.Contains($"{file} : error WDK6006: 'boost self 99': \"Booster: priority 99 accepted\" is not in the driver's DbgPrint output: Booster: priority 99 is out of range", result.Output);
+        Assert.Single(Regex.Matches(result.Output, @"error WDK6\d{3}").Select(m => m.Value).Distinct());
+        Assert.Contains("[stop] DbgPrint: Booster: unloaded", result.Output);
+    }
+
+    [WineFact]
+    public void The_prebuilt_C_driver_greets_its_client_under_wine()
+    {
+        var project = sdk.CreateProject("test-hello").WithSample("PrebuiltDriver");
+
+        var result = project.ShouldSucceed(project.Build("-t:TestDriver"));
+
+        Assert.Contains("[run 0] DbgPrint: hello: greeted (22 bytes)", result.Output);
+        Assert.Contains("[stop] DbgPrint: hello: unloaded", result.Output);
+        Assert.Contains("Driver test passed: loaded, 1 run(s) as expected, unloaded.", result.Output);
+    }
+}
