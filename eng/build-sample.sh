@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and packs a sample driver from this working tree, as a user of the SDK would:
-#   eng/build-sample.sh [Booster|PrebuiltDriver] [extra dotnet pack arguments...]
+#   eng/build-sample.sh [Booster|Zero|PrebuiltDriver] [extra dotnet pack arguments...]
 # Installs the prerequisites, packs the SDK into artifacts/packages as version 0.0.0-local (the version the samples'
 # global.json pins), then runs dotnet pack on the sample, which builds it and writes the installable .nupkg and .zip. The sample restores through a NuGet cache of its own under
 # artifacts/, cleared of the local SDK first: NuGet's cache keeps the first package it saw for a version forever.

@@ -12,15 +12,15 @@ public class TaskTests : IDisposable
 
     private string CopyBooster()
     {
-        TempDirectory.CopyTree(Path.Combine(RepositoryPaths.Samples, "Booster"), temp.Path);
-        return temp.Combine("Cargo.toml");
+        SampleCopy.Into("Booster", temp.Combine("Booster"));
+        return temp.Combine("Booster", "Cargo.toml");
     }
 
     [WindowsRustFact]
     public void CargoBuild_builds_the_Booster_sample_and_hands_over_driver_and_client()
     {
         var engine = new TestBuildEngine();
-        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CopyBooster(), ProjectFile = temp.Combine("Booster.proj"), Platform = "x64", Configuration = "Debug" };
+        var task = new CargoBuild { BuildEngine = engine, ManifestPath = CopyBooster(), ProjectFile = temp.Combine("Booster", "Booster.proj"), Platform = "x64", Configuration = "Debug" };
 
         Assert.True(task.Execute(), engine.Log);
 

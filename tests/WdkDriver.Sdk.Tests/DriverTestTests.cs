@@ -50,6 +50,25 @@ public class DriverTestTests
     }
 
     [WineFact]
+    public void Dotnet_test_on_Zero_checks_zeroed_reads_counted_writes_and_the_counters()
+    {
+        var project = sdk.CreateProject("test-zero").WithSample("Zero");
+
+        var result = project.ShouldSucceed(project.Dotnet("test"));
+
+        Assert.Contains("test result: ok. 3 passed; 0 failed", result.Output);
+        var debug = Regex.Matches(result.Output, @"\[run 0\] DbgPrint: (?<text>.+)$", RegexOptions.Multiline).Select(m => m.Groups["text"].Value.Trim()).ToList();
+        Assert.Equal(
+            new[]
+            {
+                "Zero: statistics cleared", "Zero: read 1024 bytes (1024 in all)", "Zero: wrote 500 bytes (500 in all)", "Zero: read 256 bytes (1280 in all)",
+                "Zero: statistics read 1280, written 500", "Zero: statistics cleared", "Zero: statistics read 0, written 0", "Zero: statistics need 16 bytes, got 8",
+            },
+            debug);
+        Assert.Contains("Driver test passed: loaded, 1 run(s) as expected, unloaded.", result.Output);
+    }
+
+    [WineFact]
     public void The_prebuilt_C_driver_greets_its_client_under_wine()
     {
         var project = sdk.CreateProject("test-hello").WithSample("PrebuiltDriver");

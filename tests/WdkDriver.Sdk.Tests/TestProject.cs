@@ -35,28 +35,10 @@ public sealed class TestProject
         return file;
     }
 
-    /// <summary>Copies a sample into this folder; its global.json and NuGet.config stay the test's own.</summary>
+    /// <summary>Copies a sample into this folder (the crates the samples share beside it); its global.json and NuGet.config stay the test's own.</summary>
     public TestProject WithSample(string sample)
     {
-        var source = System.IO.Path.Combine(RepositoryPaths.Samples, sample);
-        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(source))
-        {
-            var name = System.IO.Path.GetFileName(entry);
-            if (name is "global.json" or "NuGet.config" or "target" or "bin" or "obj")
-            {
-                continue;
-            }
-
-            if (System.IO.Directory.Exists(entry))
-            {
-                TempDirectory.CopyTree(entry, Path(name));
-            }
-            else
-            {
-                File.Copy(entry, Path(name));
-            }
-        }
-
+        SampleCopy.Into(sample, Directory, "global.json", "NuGet.config");
         return this;
     }
 

@@ -2,13 +2,10 @@
 //! A port of the "Booster" lab of *Windows Kernel Programming*, written anew in Rust without crates.io.
 #![no_std]
 
-mod kernel;
-
 use booster_common::{ThreadData, DEVICE_TYPE, IOCTL_SET_PRIORITY};
 use core::ffi::c_void;
-use core::panic::PanicInfo;
 use core::ptr;
-use kernel::*;
+use sample_kernel::*;
 
 static DEVICE_NAME: [u16; 15] = utf16(r"\Device\Booster");
 static LINK_NAME: [u16; 11] = utf16(r"\??\Booster");
@@ -25,18 +22,8 @@ pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_
     let device_name = UNICODE_STRING::from_static(&DEVICE_NAME);
     let link_name = UNICODE_STRING::from_static(&LINK_NAME);
 
-    let mut device: *mut DEVICE_OBJECT = ptr::null_mut();
-    let status = IoCreateDevice(driver, 0, &device_name, DEVICE_TYPE, FILE_DEVICE_SECURE_OPEN, 0, &mut device);
-    if status < 0 {
-        DbgPrint(b"Booster: IoCreateDevice failed (0x%08X)\n\0".as_ptr(), status);
-        return status;
-    }
-    (*device).Flags |= DO_BUFFERED_IO;
-
-    let status = IoCreateSymbolicLink(&link_name, &device_name);
-    if status < 0 {
-        DbgPrint(b"Booster: IoCreateSymbolicLink failed (0x%08X)\n\0".as_ptr(), status);
-        IoDeleteDevice(device);
+    if let Err(status) = create_device(driver, &device_name, &link_name, DEVICE_TYPE) {
+        DbgPrint(b"Booster: cannot create the device (0x%08X)\n\0".as_ptr(), status);
         return status;
     }
 
@@ -50,17 +37,8 @@ pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_
 }
 
 unsafe extern "system" fn booster_unload(driver: *mut DRIVER_OBJECT) {
-    let link_name = UNICODE_STRING::from_static(&LINK_NAME);
-    IoDeleteSymbolicLink(&link_name);
-    IoDeleteDevice((*driver).DeviceObject);
+    delete_device(driver, &UNICODE_STRING::from_static(&LINK_NAME));
     DbgPrint(b"Booster: unloaded\n\0".as_ptr());
-}
-
-unsafe fn complete(irp: *mut IRP, status: NTSTATUS, information: usize) -> NTSTATUS {
-    (*irp).IoStatus.Status = status;
-    (*irp).IoStatus.Information = information;
-    IofCompleteRequest(irp, IO_NO_INCREMENT);
-    status
 }
 
 unsafe extern "system" fn booster_create_close(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
@@ -69,7 +47,7 @@ unsafe extern "system" fn booster_create_close(_device: *mut DEVICE_OBJECT, irp:
 
 unsafe extern "system" fn booster_device_control(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
     let stack = (*irp).CurrentStackLocation;
-    let parameters = &(*stack).DeviceIoControl;
+    let parameters = &(*stack).Parameters.DeviceIoControl;
     if parameters.IoControlCode != IOCTL_SET_PRIORITY {
         DbgPrint(b"Booster: unknown control code 0x%08X\n\0".as_ptr(), parameters.IoControlCode);
         return complete(irp, STATUS_INVALID_DEVICE_REQUEST, 0);
@@ -108,13 +86,3 @@ unsafe fn set_priority(irp: *mut IRP, length: usize) -> NTSTATUS {
     DbgPrint(b"Booster: thread %u priority was %d, now %d\n\0".as_ptr(), request.thread_id, previous, request.priority);
     STATUS_SUCCESS
 }
-
-#[panic_handler]
-fn panic(_info: &PanicInfo) -> ! {
-    loop {}
-}
-
-/// The prebuilt `core` of the windows-gnu target was compiled with unwinding; nothing here unwinds, but the symbol
-/// must exist for unoptimised builds to link.
-#[no_mangle]
-pub extern "C" fn rust_eh_personality() {}

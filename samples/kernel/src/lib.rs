@@ -1,6 +1,8 @@
-//! The few kernel types and routines the driver uses, declared by hand (no crates.io here). Layouts are those of
-//! x64 Windows; the `const` assertions below pin the offsets the driver relies on.
-#![allow(non_snake_case, non_camel_case_types, dead_code)]
+//! The few Windows kernel types and routines the samples' WDM drivers use, declared by hand (no crates.io here),
+//! and the helpers every one of them needs: device creation, request completion, the panic handler. Layouts are
+//! those of 64-bit Windows (x64 and ARM64 alike); the `const` assertions below pin the offsets the drivers rely on.
+#![no_std]
+#![allow(non_snake_case, non_camel_case_types, clippy::missing_safety_doc)]
 
 use core::ffi::c_void;
 
@@ -10,8 +12,14 @@ pub const STATUS_INVALID_PARAMETER: NTSTATUS = 0xC000_000Du32 as i32;
 pub const STATUS_INVALID_DEVICE_REQUEST: NTSTATUS = 0xC000_0010u32 as i32;
 pub const STATUS_BUFFER_TOO_SMALL: NTSTATUS = 0xC000_0023u32 as i32;
 
+pub const fn nt_success(status: NTSTATUS) -> bool {
+    status >= 0
+}
+
 pub const IRP_MJ_CREATE: usize = 0x00;
 pub const IRP_MJ_CLOSE: usize = 0x02;
+pub const IRP_MJ_READ: usize = 0x03;
+pub const IRP_MJ_WRITE: usize = 0x04;
 pub const IRP_MJ_DEVICE_CONTROL: usize = 0x0e;
 pub const IRP_MJ_MAXIMUM_FUNCTION: usize = 0x1b;
 pub const IO_NO_INCREMENT: i8 = 0;
@@ -121,8 +129,9 @@ pub struct IRP {
     pub IrpExtension: *mut c_void,
 }
 
-/// `Parameters.DeviceIoControl` of the stack location; the other parameter layouts are not used.
+/// `Parameters.DeviceIoControl` of a stack location.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct DEVICE_IO_CONTROL_PARAMETERS {
     pub OutputBufferLength: u32,
     _pad0: u32,
@@ -133,13 +142,32 @@ pub struct DEVICE_IO_CONTROL_PARAMETERS {
     pub Type3InputBuffer: *mut c_void,
 }
 
+/// `Parameters.Read` and `Parameters.Write` of a stack location (the same layout).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct READ_WRITE_PARAMETERS {
+    pub Length: u32,
+    _pad0: u32,
+    pub Key: u32,
+    _pad1: u32,
+    pub ByteOffset: i64,
+}
+
+/// The part of the stack location's parameter union the samples use.
+#[repr(C)]
+pub union IO_STACK_PARAMETERS {
+    pub DeviceIoControl: DEVICE_IO_CONTROL_PARAMETERS,
+    pub Read: READ_WRITE_PARAMETERS,
+    pub Write: READ_WRITE_PARAMETERS,
+}
+
 #[repr(C)]
 pub struct IO_STACK_LOCATION {
     pub MajorFunction: u8,
     pub MinorFunction: u8,
     pub Flags: u8,
     pub Control: u8,
-    pub DeviceIoControl: DEVICE_IO_CONTROL_PARAMETERS,
+    pub Parameters: IO_STACK_PARAMETERS,
     pub DeviceObject: *mut DEVICE_OBJECT,
     pub FileObject: *mut c_void,
     pub CompletionRoutine: *mut c_void,
@@ -149,6 +177,7 @@ pub struct IO_STACK_LOCATION {
 const _: () = assert!(core::mem::size_of::<DRIVER_OBJECT>() == 0x150);
 const _: () = assert!(core::mem::size_of::<IRP>() == 0xd0);
 const _: () = assert!(core::mem::size_of::<IO_STACK_LOCATION>() == 0x48);
+const _: () = assert!(core::mem::size_of::<IO_STACK_PARAMETERS>() == 0x20);
 
 pub type PETHREAD = *mut c_void;
 
@@ -174,3 +203,61 @@ extern "system" {
 extern "C" {
     pub fn DbgPrint(format: *const u8, ...) -> u32;
 }
+
+/// Completes a request with a status and the number of bytes it transferred; returns the status for the dispatch routine.
+///
+/// # Safety
+/// `irp` is a request the calling dispatch routine owns and has not completed.
+pub unsafe fn complete(irp: *mut IRP, status: NTSTATUS, information: usize) -> NTSTATUS {
+    (*irp).IoStatus.Status = status;
+    (*irp).IoStatus.Information = information;
+    IofCompleteRequest(irp, IO_NO_INCREMENT);
+    status
+}
+
+/// Creates the driver's device with buffered I/O and its symbolic link (user mode opens `\\.\<name>`).
+///
+/// # Safety
+/// `driver` is the driver object DriverEntry received.
+pub unsafe fn create_device(
+    driver: *mut DRIVER_OBJECT,
+    device_name: &UNICODE_STRING,
+    link_name: &UNICODE_STRING,
+    device_type: u32,
+) -> Result<*mut DEVICE_OBJECT, NTSTATUS> {
+    let mut device: *mut DEVICE_OBJECT = core::ptr::null_mut();
+    let status = IoCreateDevice(driver, 0, device_name, device_type, FILE_DEVICE_SECURE_OPEN, 0, &mut device);
+    if !nt_success(status) {
+        return Err(status);
+    }
+    (*device).Flags |= DO_BUFFERED_IO;
+
+    let status = IoCreateSymbolicLink(link_name, device_name);
+    if !nt_success(status) {
+        IoDeleteDevice(device);
+        return Err(status);
+    }
+    Ok(device)
+}
+
+/// Removes what [`create_device`] made: the link, then the device.
+///
+/// # Safety
+/// Called from DriverUnload of a driver whose DriverEntry called [`create_device`].
+pub unsafe fn delete_device(driver: *mut DRIVER_OBJECT, link_name: &UNICODE_STRING) {
+    IoDeleteSymbolicLink(link_name);
+    IoDeleteDevice((*driver).DeviceObject);
+}
+
+/// A kernel driver cannot unwind; a panic stops here (and shows in a debugger).
+#[cfg(target_os = "windows")]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    loop {}
+}
+
+/// The prebuilt `core` of the windows-gnu target was compiled with unwinding; nothing here unwinds, but the symbol
+/// must exist for unoptimised builds to link.
+#[cfg(target_os = "windows")]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}

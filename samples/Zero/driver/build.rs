@@ -1,0 +1,4 @@
+//! Links the cdylib as a kernel driver (see samples/driver-build).
+fn main() {
+    driver_build::link_kernel_driver();
+}
