@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace WdkDriver.Sdk.Tests;
 
 /// <summary>
-/// Packs the SDK once per test run into a private feed. Every build in the run uses a private NuGet cache as well,
+/// Packs the SDK (and its dotnet new templates) once per test run into a private feed. Every build in the run uses a private NuGet cache as well,
 /// so it always resolves the package just packed, never one a cache kept from an earlier run under the same version.
 /// </summary>
 public sealed class SdkPackageFixture : IDisposable
@@ -26,6 +26,13 @@ public sealed class SdkPackageFixture : IDisposable
 
         var package = Directory.GetFiles(Feed, "WdkDriver.Sdk.*.nupkg").Single();
         Version = Regex.Match(Path.GetFileName(package), @"^WdkDriver\.Sdk\.(.+)\.nupkg$").Groups[1].Value;
+
+        var templates = DotnetCli.Run(RepositoryPaths.Root, NuGetPackages, TimeSpan.FromMinutes(5), null,
+            "pack", Path.Combine(RepositoryPaths.Root, "templates", "WdkDriver.Templates.csproj"), "-c", "Release", "-o", Feed);
+        if (templates.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Packing the templates failed: " + templates);
+        }
     }
 
     public string Feed => root.Combine("feed");
@@ -39,6 +46,12 @@ public sealed class SdkPackageFixture : IDisposable
 
     /// <summary>One wine prefix for the run's driver tests, made by the first of them.</summary>
     public string WinePrefix => root.Combine("wine");
+
+    /// <summary>The dotnet new templates of the same version as the SDK.</summary>
+    public string TemplatesPackagePath => Path.Combine(Feed, $"WdkDriver.Templates.{Version}.nupkg");
+
+    /// <summary>Where dotnet new keeps installed templates for this run (never the user's own).</summary>
+    public string DotnetCliHome => root.Combine("dotnet-home");
 
     public string PackagePath => Path.Combine(Feed, $"WdkDriver.Sdk.{Version}.nupkg");
 
