@@ -5,7 +5,7 @@
 use booster_common::{ThreadData, DEVICE_TYPE, IOCTL_SET_PRIORITY};
 use core::ffi::c_void;
 use core::ptr;
-use sample_kernel::*;
+use wdm_kernel::*;
 
 static DEVICE_NAME: [u16; 15] = utf16(r"\Device\Booster");
 static LINK_NAME: [u16; 11] = utf16(r"\??\Booster");

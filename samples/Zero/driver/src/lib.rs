@@ -4,7 +4,7 @@
 #![no_std]
 
 use core::sync::atomic::{AtomicU64, Ordering};
-use sample_kernel::*;
+use wdm_kernel::*;
 use zero_common::{Stats, DEVICE_TYPE, IOCTL_ZERO_CLEAR_STATS, IOCTL_ZERO_GET_STATS};
 
 static DEVICE_NAME: [u16; 12] = utf16(r"\Device\Zero");

@@ -2,13 +2,10 @@
 //! IOCTL_PING with "PING" and the number of pings so far. Start your own driver from here.
 #![no_std]
 
-mod kernel;
-
-use core::panic::PanicInfo;
 use core::ptr;
 use core::sync::atomic::{AtomicU32, Ordering};
-use kernel::*;
 use mydriver_common::{DEVICE_TYPE, IOCTL_PING, PING_REPLY};
+use wdm_kernel::*;
 
 // Both names must match the strings' lengths: the compiler checks it.
 static DEVICE_NAME: [u16; "\\Device\\MyDriver".len()] = utf16("\\Device\\MyDriver");
@@ -28,18 +25,8 @@ pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_
     let device_name = UNICODE_STRING::from_static(&DEVICE_NAME);
     let link_name = UNICODE_STRING::from_static(&LINK_NAME);
 
-    let mut device: *mut DEVICE_OBJECT = ptr::null_mut();
-    let status = IoCreateDevice(driver, 0, &device_name, DEVICE_TYPE, FILE_DEVICE_SECURE_OPEN, 0, &mut device);
-    if status < 0 {
-        DbgPrint(b"MyDriver: IoCreateDevice failed (0x%08X)\n\0".as_ptr(), status);
-        return status;
-    }
-    (*device).Flags |= DO_BUFFERED_IO;
-
-    let status = IoCreateSymbolicLink(&link_name, &device_name);
-    if status < 0 {
-        DbgPrint(b"MyDriver: IoCreateSymbolicLink failed (0x%08X)\n\0".as_ptr(), status);
-        IoDeleteDevice(device);
+    if let Err(status) = create_device(driver, &device_name, &link_name, DEVICE_TYPE) {
+        DbgPrint(b"MyDriver: cannot create the device (0x%08X)\n\0".as_ptr(), status);
         return status;
     }
 
@@ -52,16 +39,8 @@ pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_
 }
 
 unsafe extern "system" fn unload(driver: *mut DRIVER_OBJECT) {
-    IoDeleteSymbolicLink(&UNICODE_STRING::from_static(&LINK_NAME));
-    IoDeleteDevice((*driver).DeviceObject);
+    delete_device(driver, &UNICODE_STRING::from_static(&LINK_NAME));
     DbgPrint(b"MyDriver: unloaded\n\0".as_ptr());
-}
-
-unsafe fn complete(irp: *mut IRP, status: NTSTATUS, information: usize) -> NTSTATUS {
-    (*irp).IoStatus.Status = status;
-    (*irp).IoStatus.Information = information;
-    IofCompleteRequest(irp, IO_NO_INCREMENT);
-    status
 }
 
 unsafe extern "system" fn create_close(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
@@ -69,7 +48,7 @@ unsafe extern "system" fn create_close(_device: *mut DEVICE_OBJECT, irp: *mut IR
 }
 
 unsafe extern "system" fn device_control(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
-    let parameters = &(*(*irp).CurrentStackLocation).DeviceIoControl;
+    let parameters = &(*(*irp).CurrentStackLocation).Parameters.DeviceIoControl;
     if parameters.IoControlCode != IOCTL_PING {
         DbgPrint(b"MyDriver: unknown control code 0x%08X\n\0".as_ptr(), parameters.IoControlCode);
         return complete(irp, STATUS_INVALID_DEVICE_REQUEST, 0);
@@ -85,13 +64,3 @@ unsafe extern "system" fn device_control(_device: *mut DEVICE_OBJECT, irp: *mut 
     DbgPrint(b"MyDriver: ping %u\n\0".as_ptr(), count);
     complete(irp, STATUS_SUCCESS, 8)
 }
-
-#[panic_handler]
-fn panic(_info: &PanicInfo) -> ! {
-    loop {}
-}
-
-/// The prebuilt `core` of the windows-gnu target was compiled with unwinding; nothing here unwinds, but the symbol
-/// must exist for unoptimised builds to link.
-#[no_mangle]
-pub extern "C" fn rust_eh_personality() {}
