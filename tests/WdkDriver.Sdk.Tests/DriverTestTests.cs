@@ -33,6 +33,7 @@ public class DriverTestTests
         Assert.Contains(debug, d => d.Item1 == "run 4" && d.Item2.EndsWith("now 1", StringComparison.Ordinal));
         Assert.Contains("Driver test passed: loaded, 5 run(s) as expected, unloaded.", result.Output);
         Assert.True(File.Exists(Path.Combine(sdk.WinePrefix, ".wdkdriver-prefix")), "the run's own prefix was made and marked");
+        AssertNoWineProcessLeft();
     }
 
     [WineFact]
@@ -78,5 +79,35 @@ public class DriverTestTests
         Assert.Contains("[run 0] DbgPrint: hello: greeted (22 bytes)", result.Output);
         Assert.Contains("[stop] DbgPrint: hello: unloaded", result.Output);
         Assert.Contains("Driver test passed: loaded, 1 run(s) as expected, unloaded.", result.Output);
+    }
+
+    [WineFact]
+    public void A_session_past_its_time_is_WDK6008_and_leaves_no_process_behind()
+    {
+        var project = sdk.CreateProject("test-timeout").WithSample("PrebuiltDriver");
+        // A client that hangs: it sleeps far longer than the session may take.
+        project.Write("client/sleeper.c", "#include <windows.h>\nint main(void) { Sleep(120000); return 0; }\n");
+        ToolProcess.Succeed(project.Directory, "x86_64-w64-mingw32-gcc", "-o", "sleeper.exe", "client/sleeper.c");
+        var file = project.Path("PrebuiltDriver.proj");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("</Project>", """
+              <ItemGroup>
+                <DriverClientFile Include="sleeper.exe" />
+                <DriverTestRun Include="sleeper" />
+              </ItemGroup>
+            </Project>
+            """));
+
+        var result = project.ShouldFail(project.Build("-t:TestDriver", "-p:DriverTestTimeout=20"));
+
+        Assert.Contains("error WDK6008: The driver test did not finish within 20 s; every process it started was ended.", result.Output);
+        AssertNoWineProcessLeft();
+    }
+
+    /// <summary>No wine process still runs (zombies, which a container's init may never reap, are not running).</summary>
+    private static void AssertNoWineProcessLeft()
+    {
+        var (_, output) = ToolProcess.Run("/", "ps", new[] { "-eo", "stat=,args=" });
+        var running = output.Split('\n').Where(l => Regex.IsMatch(l, @"wineserver|winedevice|services\.exe") && !l.TrimStart().StartsWith("Z", StringComparison.Ordinal)).ToList();
+        Assert.True(running.Count == 0, "wine processes are still running: " + string.Join(" | ", running));
     }
 }
