@@ -1,5 +1,8 @@
 using System;
+using System.Buffers;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using WdkDriver.Core.Diagnostics;
 
@@ -11,12 +14,21 @@ namespace WdkDriver.Core.Authenticode;
 /// </summary>
 public static class FileDigest
 {
+    private const int BufferSize = 1 << 17;
+
     public static (byte[] Digest, bool IsPe) Compute(string path, HashAlgorithmName algorithm)
+    {
+        var (digests, isPe) = Compute(path, new[] { algorithm });
+        return (digests[0], isPe);
+    }
+
+    /// <summary>Several digests of one file from a single read of it.</summary>
+    public static (byte[][] Digests, bool IsPe) Compute(string path, IReadOnlyList<HashAlgorithmName> algorithms)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            return Compute(stream, path, algorithm);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            return Compute(stream, path, algorithms);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -27,30 +39,53 @@ public static class FileDigest
     /// <param name="path">For messages only.</param>
     public static (byte[] Digest, bool IsPe) Compute(Stream stream, string path, HashAlgorithmName algorithm)
     {
-        using var hash = IncrementalHash.CreateHash(algorithm);
-        var image = PeImage.TryRead(stream, path);
-        if (image is null)
-        {
-            Append(hash, stream, 0, stream.Length);
-            return (hash.GetHashAndReset(), false);
-        }
-
-        var end = image.IsSigned ? image.CertificateTableOffset : image.Length;
-        Append(hash, stream, 0, image.ChecksumOffset);
-        Append(hash, stream, image.ChecksumOffset + 4, image.CertificateDirectoryOffset);
-        Append(hash, stream, image.CertificateDirectoryOffset + 8, end);
-        if (!image.IsSigned && end % 8 != 0)
-        {
-            hash.AppendData(new byte[8 - (end % 8)]);
-        }
-
-        return (hash.GetHashAndReset(), true);
+        var (digests, isPe) = Compute(stream, path, new[] { algorithm });
+        return (digests[0], isPe);
     }
 
-    private static void Append(IncrementalHash hash, Stream stream, long from, long to)
+    /// <param name="path">For messages only.</param>
+    public static (byte[][] Digests, bool IsPe) Compute(Stream stream, string path, IReadOnlyList<HashAlgorithmName> algorithms)
+    {
+        var hashes = algorithms.Select(IncrementalHash.CreateHash).ToArray();
+        // Rented: a package of thousands of small files would otherwise allocate a buffer per file.
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            var image = PeImage.TryRead(stream, path);
+            if (image is null)
+            {
+                Append(hashes, stream, buffer, 0, stream.Length);
+                return (hashes.Select(h => h.GetHashAndReset()).ToArray(), false);
+            }
+
+            var end = image.IsSigned ? image.CertificateTableOffset : image.Length;
+            Append(hashes, stream, buffer, 0, image.ChecksumOffset);
+            Append(hashes, stream, buffer, image.ChecksumOffset + 4, image.CertificateDirectoryOffset);
+            Append(hashes, stream, buffer, image.CertificateDirectoryOffset + 8, end);
+            if (!image.IsSigned && end % 8 != 0)
+            {
+                var padding = new byte[8 - (end % 8)];
+                foreach (var hash in hashes)
+                {
+                    hash.AppendData(padding);
+                }
+            }
+
+            return (hashes.Select(h => h.GetHashAndReset()).ToArray(), true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var hash in hashes)
+            {
+                hash.Dispose();
+            }
+        }
+    }
+
+    private static void Append(IncrementalHash[] hashes, Stream stream, byte[] buffer, long from, long to)
     {
         stream.Position = from;
-        var buffer = new byte[1 << 16];
         for (var left = to - from; left > 0;)
         {
             var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
@@ -59,7 +94,11 @@ public static class FileDigest
                 throw new IOException("the file became shorter while it was hashed");
             }
 
-            hash.AppendData(buffer, 0, read);
+            foreach (var hash in hashes)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
             left -= read;
         }
     }

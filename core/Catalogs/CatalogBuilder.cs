@@ -11,12 +11,14 @@ namespace WdkDriver.Core.Catalogs;
 /// <param name="Version">1 or 2; null: v2 when every OS is Windows 10 or later.</param>
 /// <param name="ListIdentifier">null: derived from the content, so the same package gives the same catalog.</param>
 /// <param name="Time">thisUpdate; null: now.</param>
+/// <param name="MaxParallelism">How many files to hash at once; 0: one per core.</param>
 public sealed record CatalogOptions(
     string OsList,
     int? Version = null,
     bool PageHashes = false,
     byte[]? ListIdentifier = null,
-    DateTimeOffset? Time = null);
+    DateTimeOffset? Time = null,
+    int MaxParallelism = 0);
 
 /// <summary>Makes a driver package's catalog, as inf2cat does, and writes it without ever leaving half a file.</summary>
 public static class CatalogBuilder
@@ -27,8 +29,10 @@ public static class CatalogBuilder
         var os = OsTarget.ParseList(options.OsList);
         var version = options.Version ?? CatalogRequest.DefaultVersion(os);
         var contents = CatalogContents.Resolve(packageFiles, os, now.UtcDateTime, infs);
-        var listIdentifier = options.ListIdentifier ?? CatalogWriter.DeriveListIdentifier(contents.Files, os, contents.HardwareIds, version);
-        return CatalogWriter.Write(new CatalogRequest(contents.Files, os, contents.HardwareIds, listIdentifier, options.Time ?? now, version, options.PageHashes));
+        // Each file is read once, for all the digests the list identifier and the members need.
+        var digests = CatalogDigests.ComputeAll(contents.Files, options.MaxParallelism);
+        var listIdentifier = options.ListIdentifier ?? CatalogWriter.DeriveListIdentifier(contents.Files, os, contents.HardwareIds, version, digests);
+        return CatalogWriter.Write(new CatalogRequest(contents.Files, os, contents.HardwareIds, listIdentifier, options.Time ?? now, version, options.PageHashes) { Digests = digests });
     }
 
     /// <summary>

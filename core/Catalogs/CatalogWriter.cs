@@ -25,7 +25,8 @@ public static class CatalogWriter
 
     public static byte[] Write(CatalogRequest request)
     {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
+        var trustList = WriteTrustList(request);
+        var writer = new AsnWriter(AsnEncodingRules.DER, trustList.Length + 256);
         using (writer.PushSequence())
         {
             writer.WriteObjectIdentifier(SignedData);
@@ -40,7 +41,7 @@ public static class CatalogWriter
                     writer.WriteObjectIdentifier(Ctl);
                     using (writer.PushSequence(Context(0)))
                     {
-                        writer.WriteEncodedValue(WriteTrustList(request));
+                        writer.WriteEncodedValue(trustList);
                     }
                 }
 
@@ -59,7 +60,9 @@ public static class CatalogWriter
             .OrderBy(v => Version.Parse(v)).Select(v => "2:" + v));
         var members = Members(request, osAttr).OrderBy(m => m.Identifier, ByteOrder.Instance).ToList();
 
-        var writer = new AsnWriter(AsnEncodingRules.DER);
+        // Sized up front: a writer that grows as it goes copies the whole list again at every step, which made
+        // catalogs of thousands of files take seconds.
+        var writer = new AsnWriter(AsnEncodingRules.DER, members.Sum(m => m.Encoded.Length) + 4096 + (request.HardwareIds.Sum(h => h.Length) * 4));
         using (writer.PushSequence())
         {
             using (writer.PushSequence())
@@ -103,12 +106,13 @@ public static class CatalogWriter
     }
 
     /// <summary>A list identifier that depends only on what the catalog says, so the same package gets the same bytes.</summary>
-    public static byte[] DeriveListIdentifier(IEnumerable<CatalogFile> files, IReadOnlyList<OsTarget> os, IEnumerable<string> hardwareIds, int version)
+    public static byte[] DeriveListIdentifier(IEnumerable<CatalogFile> files, IReadOnlyList<OsTarget> os, IEnumerable<string> hardwareIds, int version, IReadOnlyDictionary<string, CatalogDigests>? digests = null)
     {
         var text = new StringBuilder().Append(version).Append('|').Append(string.Join(",", os.Select(o => o.Id)));
         foreach (var file in files)
         {
-            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(FileDigest.Compute(file.Path, HashAlgorithmName.SHA256).Digest));
+            var sha256 = digests is not null && digests.TryGetValue(file.Path, out var known) ? known.Sha256 : FileDigest.Compute(file.Path, HashAlgorithmName.SHA256).Digest;
+            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(sha256));
         }
 
         text.Append('|').Append(string.Join(",", hardwareIds));
@@ -120,8 +124,9 @@ public static class CatalogWriter
     private static IEnumerable<(byte[] Identifier, byte[] Encoded)> Members(CatalogRequest request, string osAttr)
     {
         var seen = new HashSet<string>();
+        var digests = request.Digests ?? CatalogDigests.ComputeAll(request.Files);
         return request.Files
-            .Select(file => EncodeMembers(file, osAttr, request.Version, request.PageHashes))
+            .Select(file => EncodeMembers(file, osAttr, request.Version, request.PageHashes, digests.TryGetValue(file.Path, out var known) ? known : null))
             .Where(members => seen.Add(CatalogReader.ToHex(members[0].Identifier)))
             .SelectMany(members => members);
     }
@@ -130,14 +135,15 @@ public static class CatalogWriter
     /// The members for one file. v1: one, named by the SHA-1 digest's hex in UTF-16. v2: the SHA-256 member and its
     /// SHA-1 companion, named by the raw digests; the companion carries File and OSAttr, not the indirect data.
     /// </summary>
-    internal static IReadOnlyList<(byte[] Identifier, byte[] Encoded)> EncodeMembers(CatalogFile file, string osAttr, int version, bool pageHashes = false)
+    internal static IReadOnlyList<(byte[] Identifier, byte[] Encoded)> EncodeMembers(CatalogFile file, string osAttr, int version, bool pageHashes = false, CatalogDigests? digests = null)
     {
-        var (sha1, isPe) = FileDigest.Compute(file.Path, HashAlgorithmName.SHA1);
+        digests ??= CatalogDigests.Compute(file.Path);
+        var (sha1, isPe) = (digests.Sha1, digests.IsPe);
         byte[]? Pages(HashAlgorithmName algorithm) => pageHashes && isPe ? PageHashes.Compute(file.Path, algorithm) : null;
         var name = file.Name.ToLowerInvariant();
         if (version == 2)
         {
-            var (sha256, _) = FileDigest.Compute(file.Path, HashAlgorithmName.SHA256);
+            var sha256 = digests.Sha256;
             return new[]
             {
                 (sha256, Member(sha256, w => { WriteMemberInfo2(w, isPe); WriteNameValue(w, "OSAttr", osAttr); WriteNameValue(w, "File", name); WriteIndirectData(w, isPe, Sha256, sha256, Pages(HashAlgorithmName.SHA256)); })),

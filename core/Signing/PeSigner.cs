@@ -25,19 +25,17 @@ public static class PeSigner
         var layout = PeImage.TryRead(new MemoryStream(image, writable: false), path)
             ?? throw new WdkException(Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image or a catalog, so it cannot be signed.", path));
 
-        // Without the old signature and with the directory entry cleared, padded to 8 bytes.
+        // The image hash skips the CheckSum, the certificate directory entry and an old signature, and pads to 8
+        // bytes: it is the same for the image as it is and for the signed image, so it is taken from the input.
         var length = layout.IsSigned ? layout.CertificateTableOffset : image.Length;
         var padded = (length + 7) / 8 * 8;
-        var unsigned = new byte[padded];
-        Array.Copy(image, unsigned, length);
-        Array.Clear(unsigned, (int)layout.CertificateDirectoryOffset, 8);
-
-        var hash = FileDigest.Compute(new MemoryStream(unsigned, writable: false), path, digest).Digest;
+        var hash = FileDigest.Compute(new MemoryStream(image, writable: false), path, digest).Digest;
         var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(hash, digest), signer, chain, digest, timestamper);
 
+        // One copy of the image: without the old signature, padded, then the new certificate table.
         var certificateLength = 8 + ((signedData.Length + 7) / 8 * 8);
         var signed = new byte[padded + certificateLength];
-        Array.Copy(unsigned, signed, padded);
+        Array.Copy(image, signed, length);
         BitConverter.GetBytes((uint)certificateLength).CopyTo(signed, (int)padded);
         BitConverter.GetBytes((ushort)0x0200).CopyTo(signed, (int)padded + 4);
         BitConverter.GetBytes((ushort)0x0002).CopyTo(signed, (int)padded + 6);

@@ -81,6 +81,24 @@ public class CatalogBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Hashing_on_one_core_or_on_all_gives_the_same_catalog_as_hashing_each_member_alone()
+    {
+        var files = CatalogContents.FolderFiles(Path.Combine(RepositoryPaths.Corpus, "catalogs", "px4_drv"));
+        var options = new CatalogOptions("10_X64,Server10_ARM64", Time: Now);
+        var contents = CatalogContents.Resolve(files, OsTarget.ParseList(options.OsList), Now.UtcDateTime);
+
+        var parallel = CatalogBuilder.Build(files, options, Now);
+        var sequential = CatalogBuilder.Build(files, options with { MaxParallelism = 1 }, Now);
+        // Without precomputed digests the writer hashes the members itself, and the list identifier reads each file again.
+        var alone = CatalogWriter.Write(new CatalogRequest(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds,
+            CatalogWriter.DeriveListIdentifier(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds, 2), Now, 2));
+
+        Assert.True(contents.Files.Count > 5);
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(alone, parallel);
+    }
+
+    [Fact]
     public void A_copied_file_missing_from_the_package_is_WDK3005_at_its_INF_line_and_no_catalog_is_written()
     {
         var files = Package();

@@ -1,0 +1,42 @@
+namespace WdkDriver.Bench;
+
+/// <summary>A no-op dotnet build of the Booster sample against that of an empty Microsoft.Build.NoTargets project.</summary>
+public static class BuildOverhead
+{
+    public static void Run(Report report, string work, int rounds)
+    {
+        var feed = Path.Combine(RepositoryPaths.Root, "artifacts", "packages");
+        var packages = Path.Combine(work, "nuget-packages");
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        Tools.Run(RepositoryPaths.Root, environment, "dotnet", "pack", Path.Combine(RepositoryPaths.Root, "sdk", "WdkDriver.Sdk.csproj"), "-c", "Release", "-o", feed, "-p:EnableGitVersioning=false", "-p:PackageVersion=0.0.0-local", "-v:q");
+
+        var folder = Path.Combine(work, "build");
+        var booster = Path.Combine(folder, "Booster");
+        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "Booster"), booster);
+        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "kernel"), Path.Combine(folder, "kernel"));
+        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "driver-build"), Path.Combine(folder, "driver-build"));
+        File.WriteAllText(Path.Combine(booster, "NuGet.config"), $"<configuration><packageSources><clear /><add key=\"local\" value=\"{feed}\" /><add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" /></packageSources></configuration>");
+        File.WriteAllText(Path.Combine(booster, "Directory.Build.props"), $"<Project><PropertyGroup><TestCertificate>{Path.Combine(work, "cert", "WdkDriverTestCert.pfx")}</TestCertificate><SOURCE_DATE_EPOCH>1700000000</SOURCE_DATE_EPOCH></PropertyGroup></Project>");
+        var empty = Path.Combine(folder, "Empty");
+        Directory.CreateDirectory(empty);
+        File.WriteAllText(Path.Combine(empty, "Empty.proj"), "<Project Sdk=\"Microsoft.Build.NoTargets/3.7.0\"><PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup></Project>");
+        File.WriteAllText(Path.Combine(empty, "NuGet.config"), File.ReadAllText(Path.Combine(booster, "NuGet.config")));
+
+        void Build(string project, bool restore) =>
+            Tools.Run(project, environment, "dotnet", restore ? new[] { "build", "-v:q", "-nologo" } : new[] { "build", "--no-restore", "-v:q", "-nologo" });
+
+        Build(booster, restore: true);
+        Build(empty, restore: true);
+        var timings = Measure.Interleaved(
+            rounds,
+            new Contender("empty NoTargets project, dotnet build --no-restore", () => Build(empty, false)),
+            new Contender("Booster, dotnet build --no-restore", () => Build(booster, false)),
+            new Contender("empty NoTargets project, dotnet build", () => Build(empty, true)),
+            new Contender("Booster, dotnet build", () => Build(booster, true)));
+        report.Table("5. Build overhead: no-op builds (nothing changed)", timings, "vs empty, no restore");
+        report.Target("no-op Booster build vs empty NoTargets project (no restore)", timings[1].Median / timings[0].Median, 1.15, atMost: true);
+        report.Target("no-op Booster build vs empty NoTargets project (with restore)", timings[3].Median / timings[2].Median, 1.15, atMost: true);
+        report.Line("- The Booster build runs cargo each time (cargo decides what is up to date: about 0.1 s here) and Nerdbank.GitVersioning; every later stage is skipped as up to date.");
+        report.Line();
+    }
+}

@@ -1,0 +1,34 @@
+namespace WdkDriver.Bench;
+
+/// <summary>Catalogs of 10 to 10 000 files: the cost per file must stay flat; and what the second core buys.</summary>
+public static class Scaling
+{
+    public static void Run(Report report, string work, int rounds)
+    {
+        var contenders = new List<Contender>();
+        var counts = new[] { 10, 100, 1000, 10000 };
+        foreach (var count in counts)
+        {
+            var files = CatalogHashing.MakePackage(Path.Combine(work, $"scaling-{count}"), count * 16L * 1024 * 4 / 3, largeFiles: 0, smallFiles: count);
+            contenders.Add(new Contender($"{count} files of 16 KiB, {Environment.ProcessorCount} cores", () => CatalogHashing.Catalog(files, 0)));
+            if (count == 1000)
+            {
+                contenders.Add(new Contender($"{count} files of 16 KiB, 1 core", () => CatalogHashing.Catalog(files, 1)));
+            }
+        }
+
+        var timings = Measure.Interleaved(rounds, contenders.ToArray());
+        var perFile = timings.Where(t => t.Name.EndsWith("cores", StringComparison.Ordinal)).Zip(counts, (t, n) => (t, n)).ToDictionary(x => x.t.Name, x => x.t.Median * 1000 / x.n);
+        report.Table("6. Scaling: catalogs of 10 to 10 000 files", timings, "vs 10 files", t => perFile.TryGetValue(t.Name, out var us) ? $"{us:0} µs" : "—", "per file");
+        var flat = perFile.Values.Skip(1).Max() / perFile.Values.Skip(1).Min();
+        report.Target("per-file cost, largest over smallest (100 to 10 000 files)", flat, 1.5, atMost: true);
+        var oneCore = timings.Single(t => t.Name.EndsWith("1 core", StringComparison.Ordinal)).Median;
+        var allCores = timings.Single(t => t.Name.StartsWith("1000 files", StringComparison.Ordinal) && t.Name.EndsWith("cores", StringComparison.Ordinal)).Median;
+        report.Target($"speed-up of {Environment.ProcessorCount} cores over 1 (1000 files)", oneCore / allCores, 1.6, atMost: false);
+        report.Line();
+        foreach (var count in counts)
+        {
+            Directory.Delete(Path.Combine(work, $"scaling-{count}"), recursive: true);
+        }
+    }
+}

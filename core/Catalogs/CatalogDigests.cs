@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+using WdkDriver.Core.Authenticode;
+
+namespace WdkDriver.Core.Catalogs;
+
+/// <summary>What a catalog needs of one file: its SHA-1 and SHA-256 digests (image hashes for PE files).</summary>
+public sealed record CatalogDigests(byte[] Sha1, byte[] Sha256, bool IsPe)
+{
+    private static readonly HashAlgorithmName[] Algorithms = { HashAlgorithmName.SHA1, HashAlgorithmName.SHA256 };
+
+    public static CatalogDigests Compute(string path)
+    {
+        var (digests, isPe) = FileDigest.Compute(path, Algorithms);
+        return new CatalogDigests(digests[0], digests[1], isPe);
+    }
+
+    /// <summary>Every file read once, files hashed in parallel (on every core, unless <paramref name="maxParallelism"/> says otherwise).</summary>
+    public static IReadOnlyDictionary<string, CatalogDigests> ComputeAll(IEnumerable<CatalogFile> files, int maxParallelism = 0)
+    {
+        var paths = files.Select(f => f.Path).Distinct(StringComparer.Ordinal).ToArray();
+        var digests = new CatalogDigests[paths.Length];
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount };
+            Parallel.For(0, paths.Length, parallel, i => digests[i] = Compute(paths[i]));
+        }
+        catch (AggregateException e)
+        {
+            // A file that cannot be read fails the catalog with its own coded error, as a sequential run would.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+
+        return paths.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => digests[x.i], StringComparer.Ordinal);
+    }
+}
