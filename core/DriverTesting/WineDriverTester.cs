@@ -134,7 +134,7 @@ public sealed class WineDriverTester
         for (var i = 0; i < request.Runs.Count; i++)
         {
             var run = request.Runs[i];
-            var label = $"'{run.Client} {run.Arguments}'".Replace(" '", "'");
+            var label = $"'{(run.Client + " " + run.Arguments).Trim()}'";
             var step = Find($"run {i}");
             if (step is null)
             {
@@ -210,7 +210,18 @@ public sealed class WineDriverTester
         File.WriteAllText(Path.Combine(prefix, ReadyMarker), "Made by WdkDriver.Sdk for driver tests; safe to delete.\n", Encoding.UTF8);
     }
 
-    private void ServerKill() => runner.Capture(new ProcessRequest(wineServer, new[] { "-k" }, null, WineEnvironment(debug: false)));
+    /// <summary>Ends the prefix's wineserver and with it every process of the session; there may be none.</summary>
+    private void ServerKill()
+    {
+        try
+        {
+            runner.Capture(new ProcessRequest(wineServer, new[] { "-k" }, null, WineEnvironment(debug: false)));
+        }
+        catch (ProcessStartException)
+        {
+            // No wineserver beside wine: nothing of this prefix can be running either.
+        }
+    }
 
     private FileStream Lock(CancellationToken cancellation)
     {
