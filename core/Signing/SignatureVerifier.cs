@@ -156,10 +156,22 @@ public static class SignatureVerifier
             return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature does not verify: {e.Message}", path) };
         }
 
-        var signer = cms.SignerInfos[0].Certificate!;
-        return ChainProblem(signer, cms.Certificates, trust) is { } problem
-            ? new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, problem, path) }
-            : Array.Empty<Diagnostic>();
+        if (cms.SignerInfos[0].Certificate is not { } signer)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, "The signature does not include its signer's certificate.", path) };
+        }
+
+        try
+        {
+            return ChainProblem(signer, cms.Certificates, trust) is { } problem
+                ? new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, problem, path) }
+                : Array.Empty<Diagnostic>();
+        }
+        catch (CryptographicException e)
+        {
+            // A certificate whose extensions do not decode (found by fuzzing the verifier).
+            return new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, $"The signer's certificate '{signer.Subject}' cannot be read: {e.Message}", path) };
+        }
     }
 
     private static string? ChainProblem(X509Certificate2 signer, X509Certificate2Collection included, TrustOptions trust)

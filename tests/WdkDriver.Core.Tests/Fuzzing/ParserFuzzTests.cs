@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.Cargo;
+using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Inf;
+using WdkDriver.Core.Inf.Validation;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Core.Tests.Fuzzing;
+
+/// <summary>
+/// Every parser that reads user or third-party bytes, fed deterministic mutations of real inputs (the corpus, signed
+/// files made here): the project's own coded error is the only exception allowed. Each run tries
+/// <see cref="Cases"/> inputs per parser (WDK_FUZZ_CASES sets more, for a long run); an input that breaks a parser
+/// is saved under artifacts/fuzz-failures/ to become a regression case.
+/// </summary>
+public class ParserFuzzTests : IDisposable
+{
+    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("WDK_FUZZ_CASES"), out var cases) ? cases : 1500;
+    private static readonly string Corpus = RepositoryPaths.Corpus;
+    private readonly TempDirectory temp = new("fuzz");
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void The_INF_reader_stamper_and_validator()
+    {
+        var seeds = Directory.GetFiles(Path.Combine(Corpus, "inf"), "*.in?", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(24).Select(File.ReadAllBytes).ToList();
+        var stamp = new StampOptions("amd64", DriverVer.Parse("11/24/2026,1.2.3.4"), "x.cat", "1.33", "2.33.0");
+
+        Fuzz("inf", seeds, bytes =>
+        {
+            var document = InfDocument.FromBytes("fuzz.inf", bytes);
+            InfValidator.Validate(document, new InfVerifOptions());
+            InfStamper.Stamp(document, stamp).ToBytes();
+            return document.ParseErrors.Count == 0;
+        });
+    }
+
+    [Fact]
+    public void The_PE_reader_and_Authenticode_hasher()
+    {
+        var seeds = PeSeeds();
+
+        Fuzz("pe", seeds, bytes =>
+        {
+            FileDigest.Compute(new MemoryStream(bytes, writable: false), "fuzz.exe", new[] { HashAlgorithmName.SHA1, HashAlgorithmName.SHA256 });
+            var path = temp.Combine("fuzz.exe");
+            File.WriteAllBytes(path, bytes);
+            PageHashes.Compute(path, HashAlgorithmName.SHA256);
+            return true;
+        });
+    }
+
+    [Fact]
+    public void The_signature_verifier_on_signed_PE_images()
+    {
+        var seeds = PeSeeds().Skip(1).ToList();
+        var trust = new TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), IgnoreChain: true);
+
+        Fuzz("signed-pe", seeds, bytes =>
+        {
+            var path = temp.Combine("fuzz-signed.exe");
+            File.WriteAllBytes(path, bytes);
+            return SignatureVerifier.VerifyPe(path, trust) is { Count: 0 };
+        });
+    }
+
+    [Fact]
+    public void The_catalog_reader_and_verifier()
+    {
+        var seeds = Directory.GetFiles(Path.Combine(Corpus, "catalogs"), "*.cat", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var trust = new TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), IgnoreChain: true);
+
+        Fuzz("cat", seeds, bytes =>
+        {
+            CatalogReader.Read(bytes, "fuzz.cat");
+            var path = temp.Combine("fuzz.cat");
+            File.WriteAllBytes(path, bytes);
+            return SignatureVerifier.VerifyCatalog(path, trust).Count == 0;
+        });
+    }
+
+    [Fact]
+    public void The_cargo_message_reader()
+    {
+        var seeds = new[]
+        {
+            """{"reason":"compiler-artifact","package_id":"path+file:///ws/driver#booster@0.1.0","target":{"kind":["cdylib"],"crate_types":["cdylib"],"name":"booster","src_path":"/ws/driver/src/lib.rs"},"filenames":["/ws/target/x86_64-pc-windows-gnu/debug/booster.dll"],"executable":null,"fresh":false}""",
+            """{"reason":"compiler-message","package_id":"booster 0.1.0","message":{"message":"mismatched types","code":{"code":"E0308","explanation":null},"level":"error","spans":[{"file_name":"driver/src/lib.rs","line_start":49,"column_start":5,"is_primary":true}],"rendered":"error[E0308]: mismatched types"}}""",
+            """{"reason":"build-finished","success":true}""",
+        }.Select(Encoding.UTF8.GetBytes).ToList();
+
+        // The reader never throws: a line it cannot read is text (CargoOtherMessage), cargo's own output.
+        Fuzz("cargo-json", seeds, bytes => CargoMessageReader.Read(Encoding.UTF8.GetString(bytes), "/ws") is not CargoOtherMessage);
+    }
+
+    /// <summary>Regression (found by this fuzzer): a signer certificate whose extended key usage does not decode.</summary>
+    [Fact]
+    public void A_signer_certificate_with_a_corrupt_key_usage_extension_is_a_finding_not_a_crash()
+    {
+        using var key = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Corrupt EKU", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509Extension("2.5.29.37", new byte[] { 0x30, 0x84, 0x00 }, critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var unsigned = File.ReadAllBytes(Path.Combine(Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.cat"));
+        var path = temp.Combine("corrupt-eku.cat");
+        File.WriteAllBytes(path, CatalogSigner.Sign(unsigned, path, certificate, Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), HashAlgorithmName.SHA256));
+
+        var findings = SignatureVerifier.VerifyCatalog(path, new TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), IgnoreChain: true));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(ErrorCodes.ChainUntrusted, finding.Code);
+        Assert.Contains("cannot be read", finding.Message);
+    }
+
+    /// <summary>An unsigned PE of the corpus, and the same image signed here (SHA-256, with page hashes' parent structure).</summary>
+    private List<byte[]> PeSeeds()
+    {
+        var unsigned = File.ReadAllBytes(Path.Combine(Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe"));
+        using var certificate = TestCertificate.Create("CN=Fuzz", DateTimeOffset.UtcNow);
+        var signed = PeSigner.Sign(unsigned, "seed.exe", certificate, Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), HashAlgorithmName.SHA256);
+        return new List<byte[]> { unsigned, signed };
+    }
+
+    /// <param name="parse">Reads an input; false when it judged the input bad without throwing (findings, text).</param>
+    private static void Fuzz(string parser, IReadOnlyList<byte[]> seeds, Func<byte[], bool> parse)
+    {
+        Assert.NotEmpty(seeds);
+        // string.GetHashCode differs from run to run; the seed must not.
+        var mutator = new Mutator(20261124 + parser.Sum(c => c));
+        var failures = new List<string>();
+        var rejected = 0;
+        for (var i = 0; i < Cases; i++)
+        {
+            var input = mutator.Mutate(seeds[i % seeds.Count]);
+            try
+            {
+                rejected += parse(input) ? 0 : 1;
+            }
+            catch (WdkException)
+            {
+                rejected++;
+            }
+            catch (Exception e) when (failures.Count < 5)
+            {
+                var saved = Path.Combine(RepositoryPaths.Root, "artifacts", "fuzz-failures", $"{parser}-{i}.bin");
+                Directory.CreateDirectory(Path.GetDirectoryName(saved)!);
+                File.WriteAllBytes(saved, input);
+                failures.Add($"case {i} ({saved}): {e.GetType().Name}: {e.Message}\n{e.StackTrace?.Split('\n').FirstOrDefault()}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{parser}: {failures.Count} of {Cases} inputs broke the parser:\n" + string.Join("\n", failures));
+        // The mutations reach the parsers' error paths, not just their happy paths.
+        Assert.True(rejected > Cases / 20, $"{parser}: only {rejected} of {Cases} inputs were rejected");
+    }
+}
