@@ -41,7 +41,50 @@ public sealed class FileSigner
     /// <summary>The certificate that signs, when one does (not with an external command).</summary>
     public X509Certificate2? Certificate => certificate;
 
-    public static FileSigner WithCertificate(X509Certificate2 certificate) => new(certificate, null, ProcessRunner.Instance);
+    /// <summary>
+    /// A signer with a certificate, refused before anything is signed when it cannot make a signature Windows
+    /// accepts: no private key, a key that is not the certificate's, outside its validity, or no code-signing usage.
+    /// </summary>
+    public static FileSigner WithCertificate(X509Certificate2 certificate)
+    {
+        if (Unusable(certificate, DateTime.UtcNow) is { } reason)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"The signing certificate '{certificate.Subject}' cannot sign: {reason}"));
+        }
+
+        return new(certificate, null, ProcessRunner.Instance);
+    }
+
+    private static string? Unusable(X509Certificate2 certificate, DateTime utcNow)
+    {
+        if (!certificate.HasPrivateKey)
+        {
+            return "there is no private key with it.";
+        }
+
+        if (utcNow < certificate.NotBefore.ToUniversalTime() || utcNow > certificate.NotAfter.ToUniversalTime())
+        {
+            return $"it is valid from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd} (UTC), not now.";
+        }
+
+        var usage = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        if (usage is not null && !usage.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == TestCertificate.CodeSigning))
+        {
+            return "its extended key usage does not include code signing (1.3.6.1.5.5.7.3.3).";
+        }
+
+        // A key that is not the certificate's signs, but nothing verifies what it signed.
+        var probe = new byte[] { 0x57, 0x44, 0x4B };
+        using var rsa = certificate.GetRSAPrivateKey();
+        using var rsaPublic = certificate.GetRSAPublicKey();
+        if (rsa is not null && rsaPublic is not null
+            && !rsaPublic.VerifyData(probe, rsa.SignData(probe, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            return "its private key is not the key of the certificate.";
+        }
+
+        return null;
+    }
 
     public static FileSigner WithCommand(string template, IProcessRunner runner)
     {
