@@ -69,6 +69,10 @@ public sealed class TestProject
 
     public DotnetResult Build(params string[] arguments) => Dotnet(new[] { "build" }.Concat(arguments).ToArray());
 
+    /// <summary>Starts a dotnet command and kills its whole process tree (nodes, cargo, rustc) after <paramref name="after"/>.</summary>
+    public DotnetResult DotnetKilledAfter(TimeSpan after, params string[] arguments) =>
+        DotnetCli.Run(Directory, fixture.NuGetPackages, after, Environment, arguments);
+
     /// <summary>Asserts success; on failure the binary log is kept under artifacts/test-logs for a look with a log viewer.</summary>
     public DotnetResult ShouldSucceed(DotnetResult result)
     {
