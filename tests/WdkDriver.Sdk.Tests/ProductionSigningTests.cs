@@ -30,7 +30,7 @@ public class ProductionSigningTests
         new[] { Path.Combine(project.DriverFolder(), "booster.sys"), Path.Combine(project.DriverFolder(), "booster.cat"), Path.Combine(project.ClientFolder(), "boost.exe") };
 
     [WindowsRustFact]
-    public void A_PFX_with_its_password_in_an_environment_variable_signs_and_no_secret_reaches_a_log_binlog_or_output()
+    public void A_PFX_with_its_password_in_an_environment_variable_signs_and_no_secret_reaches_a_log_binlog_output_or_package()
     {
         using var temp = new TempDirectory("prod-cert");
         using var certificate = TestCertificate.Create("CN=Contoso Production Test", DateTimeOffset.UtcNow);
@@ -49,27 +49,52 @@ public class ProductionSigningTests
             ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "production.pem", "-in", file);
         }
 
-        // The password and the private key appear nowhere: not in the console log, the binary log or any file the build wrote.
+        // Packed as well, with the .zip: the secrets must not reach the packages either.
+        var pack = project.ShouldSucceed(project.Dotnet("pack", "-p:SignMode=ProductionSign", $"-p:ProductionCertificate={pfx}", "-p:ProductionCertificatePasswordVariable=WDK_E2E_PFX_PASSWORD", "-p:DriverPackageZip=true", "-v:d"));
+
+        // The password and the private key appear nowhere: not in the console logs, the binary logs, any file the build
+        // or the pack wrote, or any entry of the packages.
         using var rsa = certificate.GetRSAPrivateKey()!;
         var privateExponent = rsa.ExportParameters(includePrivateParameters: true).D!;
         var secrets = new[] { Encoding.UTF8.GetBytes(Password), Encoding.Unicode.GetBytes(Password), privateExponent };
         Assert.DoesNotContain(Password, result.Output);
-        var binlog = new MemoryStream();
-        using (var compressed = new GZipStream(File.OpenRead(result.BinlogPath), CompressionMode.Decompress))
-        {
-            compressed.CopyTo(binlog);
-        }
-
-        var searched = Directory.GetFiles(project.Directory, "*", SearchOption.AllDirectories)
+        Assert.DoesNotContain(Password, pack.Output);
+        var files = Directory.GetFiles(project.Directory, "*", SearchOption.AllDirectories)
             .Where(f => !f.Contains(Path.DirectorySeparatorChar + "target" + Path.DirectorySeparatorChar))
-            .Select(f => (Name: f, Bytes: File.ReadAllBytes(f)))
-            .Append(("binlog (decompressed)", binlog.ToArray()))
             .ToList();
-        Assert.True(searched.Count > 10, "the search covers the build's outputs");
+        var searched = files.Select(f => (Name: f, Bytes: File.ReadAllBytes(f)))
+            .Concat(new[] { result.BinlogPath, pack.BinlogPath }.Select(b => ($"{b} (decompressed)", Decompress(b))))
+            .Concat(files.Where(f => f.EndsWith(".nupkg", StringComparison.Ordinal) || f.EndsWith(".zip", StringComparison.Ordinal)).SelectMany(Entries))
+            .ToList();
+        Assert.True(searched.Count > 20, "the search covers the build's and the pack's outputs");
+        Assert.Equal(2, files.Count(f => f.EndsWith(".nupkg", StringComparison.Ordinal) || f.EndsWith(".zip", StringComparison.Ordinal)));
         foreach (var (name, bytes) in searched)
         {
             Assert.All(secrets, secret => Assert.True(bytes.AsSpan().IndexOf(secret) < 0, $"a secret is in {name}"));
         }
+    }
+
+    private static byte[] Decompress(string binlog)
+    {
+        var bytes = new MemoryStream();
+        using (var compressed = new GZipStream(File.OpenRead(binlog), CompressionMode.Decompress))
+        {
+            compressed.CopyTo(bytes);
+        }
+
+        return bytes.ToArray();
+    }
+
+    private static IEnumerable<(string Name, byte[] Bytes)> Entries(string archive)
+    {
+        using var zip = ZipFile.OpenRead(archive);
+        return zip.Entries.Select(e =>
+        {
+            using var stream = e.Open();
+            var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return ($"{archive}!{e.FullName}", bytes.ToArray());
+        }).ToList();
     }
 
     [WindowsRustFact]
