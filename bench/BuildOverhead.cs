@@ -12,9 +12,7 @@ public static class BuildOverhead
 
         var folder = Path.Combine(work, "build");
         var booster = Path.Combine(folder, "Booster");
-        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "Booster"), booster);
-        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "kernel"), Path.Combine(folder, "kernel"));
-        Pipeline.CopyTree(Path.Combine(RepositoryPaths.Samples, "driver-build"), Path.Combine(folder, "driver-build"));
+        SampleCopy.Into("Booster", booster);
         File.WriteAllText(Path.Combine(booster, "NuGet.config"), $"<configuration><packageSources><clear /><add key=\"local\" value=\"{feed}\" /><add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" /></packageSources></configuration>");
         File.WriteAllText(Path.Combine(booster, "Directory.Build.props"), $"<Project><PropertyGroup><TestCertificate>{Path.Combine(work, "cert", "WdkDriverTestCert.pfx")}</TestCertificate><SOURCE_DATE_EPOCH>1700000000</SOURCE_DATE_EPOCH></PropertyGroup></Project>");
         var empty = Path.Combine(folder, "Empty");

@@ -69,27 +69,9 @@ public static class Pipeline
     /// <summary>Builds the Booster sample's driver with cargo (release) and returns the DLL.</summary>
     private static string BuildBooster(string folder)
     {
-        CopyTree(Path.Combine(RepositoryPaths.Samples, "Booster"), Path.Combine(folder, "Booster"));
-        CopyTree(Path.Combine(RepositoryPaths.Samples, "kernel"), Path.Combine(folder, "kernel"));
-        CopyTree(Path.Combine(RepositoryPaths.Samples, "driver-build"), Path.Combine(folder, "driver-build"));
         var workspace = Path.Combine(folder, "Booster");
+        SampleCopy.Into("Booster", workspace);
         Tools.Run(workspace, new Dictionary<string, string> { ["RUSTC"] = "/usr/bin/rustc" }, "/usr/bin/cargo", "build", "--release", "--target", "x86_64-pc-windows-gnu", "-p", "booster");
         return Path.Combine(workspace, "target", "x86_64-pc-windows-gnu", "release", "booster.dll");
-    }
-
-    public static void CopyTree(string source, string destination)
-    {
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(p => p is "target" or "bin" or "obj"))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(destination, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
     }
 }

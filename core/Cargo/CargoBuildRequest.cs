@@ -48,9 +48,12 @@ public sealed record CargoBuildRequest(
         return new ProcessRequest(Toolchain.Cargo, arguments, workspaceRoot, ToolchainEnvironment(Toolchain));
     }
 
-    public static IReadOnlyDictionary<string, string?> ToolchainEnvironment(RustToolchain toolchain) => new Dictionary<string, string?>
+    public static IReadOnlyDictionary<string, string?> ToolchainEnvironment(RustToolchain toolchain) => ToolchainEnvironment(toolchain.Rustc);
+
+    /// <summary>cargo with the rustc it was paired with, and no colour codes in what it prints.</summary>
+    public static IReadOnlyDictionary<string, string?> ToolchainEnvironment(string rustc) => new Dictionary<string, string?>
     {
-        ["RUSTC"] = toolchain.Rustc,
+        ["RUSTC"] = rustc,
         ["CARGO_TERM_COLOR"] = "never",
     };
 

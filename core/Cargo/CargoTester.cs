@@ -42,7 +42,7 @@ public sealed class CargoTester
             arguments.Add(package);
         }
 
-        var request = new ProcessRequest(cargo, arguments, workspace, new Dictionary<string, string?> { ["RUSTC"] = rustc, ["CARGO_TERM_COLOR"] = "never" });
+        var request = new ProcessRequest(cargo, arguments, workspace, CargoBuildRequest.ToolchainEnvironment(rustc));
         sink.Info(request.ToString(), important: true);
 
         var failed = new List<string>();

@@ -106,13 +106,13 @@ public static class CatalogWriter
     }
 
     /// <summary>A list identifier that depends only on what the catalog says, so the same package gets the same bytes.</summary>
-    public static byte[] DeriveListIdentifier(IEnumerable<CatalogFile> files, IReadOnlyList<OsTarget> os, IEnumerable<string> hardwareIds, int version, IReadOnlyDictionary<string, CatalogDigests>? digests = null)
+    /// <param name="digests">The files' digests by path (<see cref="CatalogDigests.ComputeAll"/>), as the members use them.</param>
+    public static byte[] DeriveListIdentifier(IEnumerable<CatalogFile> files, IReadOnlyList<OsTarget> os, IEnumerable<string> hardwareIds, int version, IReadOnlyDictionary<string, CatalogDigests> digests)
     {
         var text = new StringBuilder().Append(version).Append('|').Append(string.Join(",", os.Select(o => o.Id)));
         foreach (var file in files)
         {
-            var sha256 = digests is not null && digests.TryGetValue(file.Path, out var known) ? known.Sha256 : FileDigest.Compute(file.Path, HashAlgorithmName.SHA256).Digest;
-            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(sha256));
+            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(digests[file.Path].Sha256));
         }
 
         text.Append('|').Append(string.Join(",", hardwareIds));

@@ -16,7 +16,7 @@ namespace WdkDriver.Core.DriverTesting;
 /// <param name="DriverFile">The driver binary, in the package.</param>
 public sealed record DriverLoadPlan(string ServiceName, string? InstallSection, string DriverFile)
 {
-    /// <summary>The system directory (DIRID 11, 12) is the only destination wine 8 resolves right (13 is not).</summary>
+    /// <summary>The drivers folder (DIRID 12) is where wine 8 follows a DefaultInstall; it resolves DIRID 13 wrongly.</summary>
     private static readonly string[] FollowableDirectoryIds = { "12" };
 
     public static DriverLoadPlan For(string infPath, string architecture, string driverFile)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
 using WdkDriver.Core.Processes;
 
 namespace WdkDriver.Core.DriverTesting;
@@ -64,7 +65,7 @@ public sealed class WineDriverTester
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(timeout);
-        using var prefixLock = Lock(deadline.Token);
+        using var prefixLock = LockPrefix();
         try
         {
             EnsurePrefix(deadline.Token);
@@ -223,21 +224,16 @@ public sealed class WineDriverTester
         }
     }
 
-    private FileStream Lock(CancellationToken cancellation)
+    /// <summary>One test run per prefix at a time: another waits for it, within its own time.</summary>
+    private FileStream LockPrefix()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(prefix)!);
-        while (true)
+        try
         {
-            try
-            {
-                return new FileStream(prefix + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                // Another test run holds the prefix; wait for it, within the run's time.
-                cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
-                cancellation.ThrowIfCancellationRequested();
-            }
+            return FileLock.Acquire(prefix + ".lock", timeout);
+        }
+        catch (IOException e)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestTimedOut, $"Another driver test held the wine prefix '{prefix}' for longer than {timeout.TotalSeconds:0} s: {e.Message}"), e);
         }
     }
 }

@@ -16,17 +16,10 @@ public static class PackageArchive
 {
     public static void Write(IReadOnlyList<PackageFile> files, string destination, DateTimeOffset time)
     {
-        var entries = files
-            .Select(f => (f.Source, Path: PackageLayout.CheckedRelativePath(f.PackagePath).Replace(Path.DirectorySeparatorChar, '/')))
+        var entries = PackageLayout.CheckedPaths(files)
+            .Select(f => (f.Source, Path: f.Path.Replace(Path.DirectorySeparatorChar, '/')))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ToList();
-        var duplicate = entries.GroupBy(f => f.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new WdkException(Diagnostic.Error(
-                ErrorCodes.PackagePathInvalid,
-                $"Two files want the same place '{duplicate.Key}' in the package: {string.Join(", ", duplicate.Select(f => f.Source))}."));
-        }
 
         // Zip dates are local wall-clock times from 1980 on: the UTC time is written as it reads.
         var stamp = new DateTimeOffset(Max(time.UtcDateTime, new DateTime(1980, 1, 1, 0, 0, 0, DateTimeKind.Utc)), TimeSpan.Zero);

@@ -18,14 +18,7 @@ public static class PackageLayout
     public static void Write(IReadOnlyList<PackageFile> files, string destination)
     {
         var target = Path.GetFullPath(destination).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        var relative = files.Select(f => (f.Source, Path: CheckedRelativePath(f.PackagePath))).ToList();
-        var duplicate = relative.GroupBy(f => f.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new WdkException(Diagnostic.Error(
-                ErrorCodes.PackagePathInvalid,
-                $"Two files want the same place '{duplicate.Key}' in the driver package: {string.Join(", ", duplicate.Select(f => f.Source))}."));
-        }
+        var relative = CheckedPaths(files);
 
         var parent = Path.GetDirectoryName(target)!;
         var staging = Path.Combine(parent, "." + Path.GetFileName(target) + ".new-" + Guid.NewGuid().ToString("N").Substring(0, 8));
@@ -60,7 +53,22 @@ public static class PackageLayout
         }
     }
 
-    internal static string CheckedRelativePath(string packagePath)
+    /// <summary>Each file with its relative path (this OS's separators): inside the package, and no two the same.</summary>
+    internal static IReadOnlyList<(string Source, string Path)> CheckedPaths(IReadOnlyList<PackageFile> files)
+    {
+        var relative = files.Select(f => (f.Source, Path: CheckedRelativePath(f.PackagePath))).ToList();
+        var duplicate = relative.GroupBy(f => f.Path, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.PackagePathInvalid,
+                $"Two files want the same place '{duplicate.Key}' in the package: {string.Join(", ", duplicate.Select(f => f.Source))}."));
+        }
+
+        return relative;
+    }
+
+    private static string CheckedRelativePath(string packagePath)
     {
         var normalized = packagePath.Replace('\\', '/').Trim('/');
         if (normalized.Length == 0 || Path.IsPathRooted(packagePath) || normalized.Split('/').Any(part => part is "" or "." or ".."))

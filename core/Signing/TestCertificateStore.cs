@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
 
@@ -30,7 +29,7 @@ public static class TestCertificateStore
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            using var _ = Lock(full + ".lock", lockTimeout);
+            using var _ = FileLock.Acquire(full + ".lock", lockTimeout);
             if (!File.Exists(full))
             {
                 using var created = TestCertificate.Create(Subject, DateTimeOffset.UtcNow);
@@ -43,23 +42,6 @@ public static class TestCertificateStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.TestCertificateFailed, $"Cannot create or read the test certificate: {e.Message}", full), e);
-        }
-    }
-
-    /// <summary>An exclusive lock file; other processes wait for it.</summary>
-    private static FileStream Lock(string path, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
         }
     }
 }

@@ -77,11 +77,13 @@ public sealed class InstallScriptTests : IDisposable
     }
 
     [Fact]
-    public void A_PnP_INF_is_installed_with_pnputil()
+    public void A_PnP_INF_is_planned_for_pnputil_with_no_section_or_services_of_its_own()
     {
         var plan = Plan(AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf")), 26100);
 
         Assert.Equal("PnP", plan.Properties["Kind"].Value);
+        Assert.Null(plan.Properties["InstallSection"].Value);
+        Assert.Empty((object[])plan.Properties["Services"].Value);
     }
 
     [Theory]

@@ -89,9 +89,9 @@ public class CatalogBuilderTests : IDisposable
 
         var parallel = CatalogBuilder.Build(files, options, Now);
         var sequential = CatalogBuilder.Build(files, options with { MaxParallelism = 1 }, Now);
-        // Without precomputed digests the writer hashes the members itself, and the list identifier reads each file again.
-        var alone = CatalogWriter.Write(new CatalogRequest(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds,
-            CatalogWriter.DeriveListIdentifier(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds, 2), Now, 2));
+        // Without precomputed digests the writer hashes the members itself.
+        var listIdentifier = CatalogWriter.DeriveListIdentifier(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds, 2, CatalogDigests.ComputeAll(contents.Files, 1));
+        var alone = CatalogWriter.Write(new CatalogRequest(contents.Files, OsTarget.ParseList(options.OsList), contents.HardwareIds, listIdentifier, Now, 2));
 
         Assert.True(contents.Files.Count > 5);
         Assert.Equal(sequential, parallel);
