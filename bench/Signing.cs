@@ -27,7 +27,7 @@ public static class Signing
         var timings = Measure.Interleaved(
             rounds,
             new Contender("osslsigncode sign -h sha256", () => Tools.Run(folder, "osslsigncode", "sign", "-pkcs12", pfx, "-pass", "bench", "-h", "sha256", "-in", image, "-out", byOsslsigncode), () => File.Delete(byOsslsigncode)),
-            new Contender("WdkDriver in-process (FileSigner)", () => signer.Sign(image, inProcess, HashAlgorithmName.SHA256, default)),
+            new Contender("WdkDriver in-process (FileSigner)", () => signer.Sign(image, inProcess, HashAlgorithmName.SHA256, default), () => File.Delete(inProcess)),
             new Contender("wdkdriver sign (a process, startup included)", () => Tools.Run(folder, environment, "dotnet", cli, "sign", byCli, "--pfx", pfx, "--password-env", "BENCH_PFX_PASSWORD"), () => File.Copy(image, byCli, overwrite: true)));
         report.Table($"2. Signing a {new FileInfo(image).Length / 1e6:0} MB PE image (SHA-256, RSA-2048)", timings, "time vs osslsigncode");
         report.Target("in-process signing vs osslsigncode", timings[1].Median / timings[0].Median, 0.5, atMost: true);

@@ -44,7 +44,8 @@ public static class FileDigest
     }
 
     /// <param name="path">For messages only.</param>
-    public static (byte[][] Digests, bool IsPe) Compute(Stream stream, string path, IReadOnlyList<HashAlgorithmName> algorithms)
+    /// <param name="checksum">Also gets every byte hashed: a signer's PE CheckSum from the same read.</param>
+    public static (byte[][] Digests, bool IsPe) Compute(Stream stream, string path, IReadOnlyList<HashAlgorithmName> algorithms, PeChecksum? checksum = null)
     {
         var hashes = algorithms.Select(IncrementalHash.CreateHash).ToArray();
         // Rented: a package of thousands of small files would otherwise allocate a buffer per file.
@@ -54,14 +55,14 @@ public static class FileDigest
             var image = PeImage.TryRead(stream, path);
             if (image is null)
             {
-                Append(hashes, stream, buffer, 0, stream.Length);
+                Append(hashes, checksum, stream, buffer, 0, stream.Length);
                 return (hashes.Select(h => h.GetHashAndReset()).ToArray(), false);
             }
 
             var end = image.IsSigned ? image.CertificateTableOffset : image.Length;
-            Append(hashes, stream, buffer, 0, image.ChecksumOffset);
-            Append(hashes, stream, buffer, image.ChecksumOffset + 4, image.CertificateDirectoryOffset);
-            Append(hashes, stream, buffer, image.CertificateDirectoryOffset + 8, end);
+            Append(hashes, checksum, stream, buffer, 0, image.ChecksumOffset);
+            Append(hashes, checksum, stream, buffer, image.ChecksumOffset + 4, image.CertificateDirectoryOffset);
+            Append(hashes, checksum, stream, buffer, image.CertificateDirectoryOffset + 8, end);
             if (!image.IsSigned && end % 8 != 0)
             {
                 var padding = new byte[8 - (end % 8)];
@@ -83,7 +84,7 @@ public static class FileDigest
         }
     }
 
-    private static void Append(IncrementalHash[] hashes, Stream stream, byte[] buffer, long from, long to)
+    private static void Append(IncrementalHash[] hashes, PeChecksum? checksum, Stream stream, byte[] buffer, long from, long to)
     {
         stream.Position = from;
         for (var left = to - from; left > 0;)
@@ -99,6 +100,7 @@ public static class FileDigest
                 hash.AppendData(buffer, 0, read);
             }
 
+            checksum?.Add(buffer.AsSpan(0, read), to - left);
             left -= read;
         }
     }

@@ -132,20 +132,27 @@ public sealed class FileSigner
             return;
         }
 
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(source);
+            bool isPe;
+            using (var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 4096))
+            {
+                isPe = PeImage.TryRead(stream, source) is not null;
+            }
+
+            if (isPe)
+            {
+                PeSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                return;
+            }
+
+            var signed = Catalogs.CatalogSigner.Sign(File.ReadAllBytes(source), source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+            AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to sign it: {e.Message}", source), e);
         }
-
-        var signed = PeImage.TryRead(new MemoryStream(bytes, writable: false), source) is not null
-            ? PeSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper)
-            : Catalogs.CatalogSigner.Sign(bytes, source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
-        AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
     }
 
     /// <summary>The end of a tool's output, on one line: a diagnostic stays one line in the build log.</summary>

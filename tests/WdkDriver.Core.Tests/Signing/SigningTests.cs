@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Tests.Signing;
@@ -52,6 +54,43 @@ public class SigningTests : IDisposable
         var layout = PeImage.TryRead(new MemoryStream(signed), name)!;
         Assert.Equal(PeChecksum.Compute(signed, layout.ChecksumOffset), BitConverter.ToUInt32(signed, (int)layout.ChecksumOffset));
         Assert.Equal(0, layout.CertificateTableOffset % 8);
+    }
+
+    [OsslsigncodeTheory]
+    [InlineData("unsigned.exe", 0)]
+    [InlineData("unsigned.exe", 1)]
+    [InlineData("unsigned.exe", 3)]
+    [InlineData("pciide.sys", 0)]
+    public void Signing_a_file_in_place_streams_the_same_bytes_and_a_CheckSum_osslsigncode_calculates_too(string name, int extraBytes)
+    {
+        var source = name == "pciide.sys" ? Path.Combine(RepositoryPaths.Corpus, "catalogs", "signify", name) : Makecat(name);
+        // Bytes after the image (an odd count puts the end of the signed image on an odd offset before padding).
+        var original = File.ReadAllBytes(source).Concat(Enumerable.Range(1, extraBytes).Select(b => (byte)b)).ToArray();
+        var target = temp.Combine("in-place-" + name);
+        File.WriteAllBytes(target, original);
+
+        PeSigner.Sign(target, target, Certificate.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256);
+
+        Assert.Equal(PeSigner.Sign(original, source, Certificate.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256), File.ReadAllBytes(target));
+        var verify = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "test.pem", "-in", target });
+        Assert.Equal(0, verify.ExitCode);
+        // osslsigncode prints one "PE checksum" when the stored one is what it calculates, and both when they differ.
+        var signed = File.ReadAllBytes(target);
+        var stored = BitConverter.ToUInt32(signed, (int)PeImage.TryRead(new MemoryStream(signed), name)!.ChecksumOffset);
+        Assert.Matches(new Regex($"^PE checksum\\s*:\\s*{stored:X8}$", RegexOptions.Multiline), verify.Output);
+        Assert.DoesNotContain("Calculated PE checksum", verify.Output);
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void Signing_a_file_that_is_not_a_PE_leaves_no_output()
+    {
+        var target = temp.Write("notes.txt", "not an image");
+
+        var error = Assert.Throws<WdkException>(() => PeSigner.Sign(target, temp.Combine("signed.exe"), Certificate.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256));
+
+        Assert.Equal(ErrorCodes.SignInputInvalid, error.Diagnostic.Code);
+        Assert.Equal(new[] { "notes.txt", "test.pem" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order());
     }
 
     [OsslsigncodeFact]
