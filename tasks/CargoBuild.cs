@@ -36,6 +36,9 @@ public sealed class CargoBuild : WdkTask
 
     public string? CargoArguments { get; set; }
 
+    /// <summary>The record of the last build (in the intermediate folder); empty to run cargo every time.</summary>
+    public string? StateFile { get; set; }
+
     [Output]
     public string? RustTarget { get; set; }
 
@@ -106,34 +109,33 @@ public sealed class CargoBuild : WdkTask
             CargoOffline,
             CommandLine.Split(CargoArguments));
 
-        var result = new CargoDriverBuild(ProcessRunner.Instance, this).Run(options, Cancellation);
+        var result = new CargoDriverBuild(ProcessRunner.Instance, this).Run(options, Cancellation, string.IsNullOrEmpty(StateFile) ? null : StateFile);
         if (result is null)
         {
             return;
         }
 
-        var model = result.Driver.Model;
-        RustTarget = result.Toolchain.Target;
+        RustTarget = result.RustTarget;
         CargoProfile = result.Profile;
-        CargoPath = result.Toolchain.Cargo;
-        RustcPath = result.Toolchain.Rustc;
-        DriverName = result.Driver.Name;
-        DriverCrate = result.Driver.Package.Name;
-        DriverType = model.TypeName;
-        KmdfVersionMajor = Text(model.KmdfVersionMajor);
-        KmdfVersionMinor = Text(model.TargetKmdfVersionMinor);
-        KmdfMinimumVersionRequired = Text(model.MinimumKmdfVersionMinor);
-        UmdfVersionMajor = Text(model.UmdfVersionMajor);
-        UmdfVersionMinor = Text(model.TargetUmdfVersionMinor);
-        UmdfMinimumVersionRequired = Text(model.MinimumUmdfVersionMinor);
-        CargoTargetDirectory = result.Workspace.TargetDirectory;
-        DriverCrateDirectory = System.IO.Path.GetDirectoryName(result.Driver.Package.ManifestPath);
+        CargoPath = result.Cargo;
+        RustcPath = result.Rustc;
+        DriverName = result.DriverName;
+        DriverCrate = result.DriverCrate;
+        DriverType = result.DriverType;
+        KmdfVersionMajor = Text(result.KmdfVersionMajor);
+        KmdfVersionMinor = Text(result.KmdfVersionMinor);
+        KmdfMinimumVersionRequired = Text(result.KmdfMinimumVersionRequired);
+        UmdfVersionMajor = Text(result.UmdfVersionMajor);
+        UmdfVersionMinor = Text(result.UmdfVersionMinor);
+        UmdfMinimumVersionRequired = Text(result.UmdfMinimumVersionRequired);
+        CargoTargetDirectory = result.TargetDirectory;
+        DriverCrateDirectory = result.DriverCrateDirectory;
 
         var outputs = result.Outputs;
         var binary = new TaskItem(outputs.Binary);
         binary.SetMetadata("PackagePath", outputs.PackageFileName);
-        binary.SetMetadata("DriverType", model.TypeName);
-        binary.SetMetadata("Crate", result.Driver.Package.Name);
+        binary.SetMetadata("DriverType", result.DriverType);
+        binary.SetMetadata("Crate", result.DriverCrate);
         DriverBinary = new ITaskItem[] { binary };
         DriverSymbols = outputs.Symbols is null ? new ITaskItem[0] : new ITaskItem[] { PackageItem(outputs.Symbols) };
         DriverClientFiles = outputs.ClientFiles.Select(PackageItem).ToArray();

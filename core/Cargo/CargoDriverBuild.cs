@@ -21,11 +21,23 @@ public sealed record CargoDriverBuildOptions(
     bool Offline = false,
     IReadOnlyList<string>? ExtraArguments = null);
 
+/// <summary>What the later stages take from the cargo stage; plain values, so that it can be recorded and reused.</summary>
 public sealed record CargoDriverBuildResult(
-    RustToolchain Toolchain,
+    string RustTarget,
     string Profile,
-    CargoWorkspace Workspace,
-    DriverCrate Driver,
+    string Cargo,
+    string Rustc,
+    string TargetDirectory,
+    string DriverName,
+    string DriverCrate,
+    string DriverCrateDirectory,
+    string DriverType,
+    int? KmdfVersionMajor,
+    int? KmdfVersionMinor,
+    int? KmdfMinimumVersionRequired,
+    int? UmdfVersionMajor,
+    int? UmdfVersionMinor,
+    int? UmdfMinimumVersionRequired,
     DriverOutputs Outputs);
 
 /// <summary>
@@ -47,9 +59,16 @@ public sealed class CargoDriverBuild
         this.searchFactory = searchFactory ?? ToolchainSearch.FromEnvironment;
     }
 
+    /// <param name="stateFile">Where the build is recorded, so that the next one can skip cargo when nothing changed; null to always run cargo.</param>
     /// <returns>null when cargo failed; its errors have been reported.</returns>
-    public CargoDriverBuildResult? Run(CargoDriverBuildOptions options, CancellationToken cancellation)
+    public CargoDriverBuildResult? Run(CargoDriverBuildOptions options, CancellationToken cancellation, string? stateFile = null)
     {
+        if (stateFile is not null && CargoBuildState.TryReuse(stateFile, options) is { } reused)
+        {
+            sink.Info($"cargo: nothing it reads changed since the last build of {reused.DriverCrate} ({reused.RustTarget}, {reused.Profile}); not run. CargoUpToDateCheck=false runs it always.");
+            return reused;
+        }
+
         var manifest = Path.GetFullPath(options.ManifestPath);
         CargoMetadataCommand.EnsureManifestExists(manifest, options.ProjectFile);
 
@@ -77,9 +96,37 @@ public sealed class CargoDriverBuild
         var build = new CargoBuilder(runner, sink).Build(request, workspace, cancellation);
         if (!build.Success)
         {
+            if (stateFile is not null)
+            {
+                CargoBuildState.Delete(stateFile);
+            }
+
             return null;
         }
 
-        return new CargoDriverBuildResult(toolchain, profile, workspace, driver, DriverOutputs.Collect(build.Artifacts, driver));
+        var model = driver.Model;
+        var result = new CargoDriverBuildResult(
+            toolchain.Target,
+            profile,
+            toolchain.Cargo,
+            toolchain.Rustc,
+            workspace.TargetDirectory,
+            driver.Name,
+            driver.Package.Name,
+            Path.GetDirectoryName(driver.Package.ManifestPath)!,
+            model.TypeName,
+            model.KmdfVersionMajor,
+            model.TargetKmdfVersionMinor,
+            model.MinimumKmdfVersionMinor,
+            model.UmdfVersionMajor,
+            model.TargetUmdfVersionMinor,
+            model.MinimumUmdfVersionMinor,
+            DriverOutputs.Collect(build.Artifacts, driver));
+        if (stateFile is not null)
+        {
+            CargoBuildState.Save(stateFile, options, result, new[] { toolchain.Cargo, toolchain.Rustc });
+        }
+
+        return result;
     }
 }
