@@ -13,9 +13,12 @@ var work = Path.Combine(Path.GetTempPath(), "wdkdriver-bench-" + Environment.Pro
 Directory.CreateDirectory(work);
 try
 {
-    Console.WriteLine("Building the wdkdriver command (Release)...");
-    Tools.Run(RepositoryPaths.Root, "dotnet", "build", Path.Combine(RepositoryPaths.Root, "cli", "WdkDriver.Cli.csproj"), "-c", "Release", "-v:q", "-nologo");
+    Console.WriteLine("Building the wdkdriver command (Release: the tool's framework-dependent build, and the native one)...");
+    var project = Path.Combine(RepositoryPaths.Root, "cli", "WdkDriver.Cli.csproj");
+    Tools.Run(RepositoryPaths.Root, "dotnet", "build", project, "-c", "Release", "-v:q", "-nologo");
     var cli = Path.Combine(RepositoryPaths.Root, "cli", "bin", "Release", "net10.0", "wdkdriver.dll");
+    var native = Path.Combine(work, "native");
+    Tools.Run(RepositoryPaths.Root, "dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-o", native, "-v:q", "-nologo");
 
     var report = new Report();
     report.Line("# Benchmarks");
@@ -26,7 +29,7 @@ try
     report.Line();
 
     Step("catalog hashing", () => CatalogHashing.Run(report, work, rounds, quick ? 256L << 20 : 1L << 30));
-    Step("signing", () => Signing.Run(report, work, rounds, cli));
+    Step("signing", () => Signing.Run(report, work, rounds, cli, Path.Combine(native, "wdkdriver")));
     Step("pipeline and INF corpus", () => Pipeline.Run(report, work, rounds * 3));
     Step("build overhead", () => BuildOverhead.Run(report, work, rounds));
     Step("scaling", () => Scaling.Run(report, work, rounds));

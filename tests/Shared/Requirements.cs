@@ -82,3 +82,12 @@ public sealed class WineFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(Requirements.WindowsRust && File.Exists("/usr/bin/wine"), "wine or Rust for x86_64-pc-windows-gnu");
     }
 }
+
+/// <summary>A test that compiles .NET ahead of time (Native AOT), which links with clang.</summary>
+public sealed class NativeAotFactAttribute : FactAttribute
+{
+    public NativeAotFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("clang") is not null, "clang (for Native AOT)");
+    }
+}

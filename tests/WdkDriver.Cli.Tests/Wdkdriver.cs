@@ -7,15 +7,27 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
 }
 
-/// <summary>Runs the built wdkdriver command in a process of its own.</summary>
+/// <summary>
+/// Runs the built wdkdriver command in a process of its own: the framework-dependent build beside the tests, or the
+/// executable WDKDRIVER_COMMAND names (the native build, see the README).
+/// </summary>
 internal static class Wdkdriver
 {
     private static readonly string Assembly = Path.Combine(AppContext.BaseDirectory, "wdkdriver.dll");
 
-    public static CommandResult Run(params string[] arguments)
+    private static readonly string? Command = Environment.GetEnvironmentVariable("WDKDRIVER_COMMAND") is { Length: > 0 } command ? command : null;
+
+    public static CommandResult Run(params string[] arguments) => RunWith(Command, arguments);
+
+    /// <param name="command">An executable; null for the framework-dependent build.</param>
+    public static CommandResult RunWith(string? command, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Assembly);
+        var info = new ProcessStartInfo(command ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (command is null)
+        {
+            info.ArgumentList.Add(Assembly);
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
