@@ -11,7 +11,7 @@ namespace WdkDriver.Core.Catalogs;
 /// <param name="Version">1 or 2; null: v2 when every OS is Windows 10 or later.</param>
 /// <param name="ListIdentifier">null: derived from the content, so the same package gives the same catalog.</param>
 /// <param name="Time">thisUpdate; null: now.</param>
-/// <param name="MaxParallelism">How many files to hash at once; 0: one per core.</param>
+/// <param name="MaxParallelism">How many files to hash and encode at once; 0: one per core.</param>
 public sealed record CatalogOptions(
     string OsList,
     int? Version = null,
@@ -32,7 +32,7 @@ public static class CatalogBuilder
         // Each file is read once, for all the digests the list identifier and the members need.
         var digests = CatalogDigests.ComputeAll(contents.Files, options.MaxParallelism);
         var listIdentifier = options.ListIdentifier ?? CatalogWriter.DeriveListIdentifier(contents.Files, os, contents.HardwareIds, version, digests);
-        return CatalogWriter.Write(new CatalogRequest(contents.Files, os, contents.HardwareIds, listIdentifier, options.Time ?? now, version, options.PageHashes) { Digests = digests });
+        return CatalogWriter.Write(new CatalogRequest(contents.Files, os, contents.HardwareIds, listIdentifier, options.Time ?? now, version, options.PageHashes) { Digests = digests, MaxParallelism = options.MaxParallelism });
     }
 
     /// <summary>

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
-using System.Threading.Tasks;
 using WdkDriver.Core.Authenticode;
 
 namespace WdkDriver.Core.Catalogs;
@@ -24,18 +22,7 @@ public sealed record CatalogDigests(byte[] Sha1, byte[] Sha256, bool IsPe)
     {
         var paths = files.Select(f => f.Path).Distinct(StringComparer.Ordinal).ToArray();
         var digests = new CatalogDigests[paths.Length];
-        try
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount };
-            Parallel.For(0, paths.Length, parallel, i => digests[i] = Compute(paths[i]));
-        }
-        catch (AggregateException e)
-        {
-            // A file that cannot be read fails the catalog with its own coded error, as a sequential run would.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
-        }
-
+        ParallelWork.For(paths.Length, maxParallelism, i => digests[i] = Compute(paths[i]));
         return paths.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => digests[x.i], StringComparer.Ordinal);
     }
 }

@@ -21,6 +21,9 @@ public sealed record CatalogRequest(
     /// <summary>The files' digests when already known (by path); missing ones are computed.</summary>
     public IReadOnlyDictionary<string, CatalogDigests>? Digests { get; init; }
 
+    /// <summary>How many files to hash and encode at once; 0: one per core.</summary>
+    public int MaxParallelism { get; init; }
+
     /// <summary>inf2cat's choice: v2 when every target is Windows 10 or later, v1 otherwise.</summary>
     public static int DefaultVersion(IReadOnlyList<OsTarget> os) => os.All(t => t.IsWindows10OrLater) ? 2 : 1;
 }

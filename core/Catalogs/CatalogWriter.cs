@@ -123,12 +123,17 @@ public static class CatalogWriter
     /// <summary>Each file's members, one set per distinct content (the first name wins).</summary>
     private static IEnumerable<(byte[] Identifier, byte[] Encoded)> Members(CatalogRequest request, string osAttr)
     {
+        var digests = request.Digests ?? CatalogDigests.ComputeAll(request.Files, request.MaxParallelism);
+        // Encoding a file's members costs about what hashing a small file does, and depends on that file alone.
+        var encoded = new IReadOnlyList<(byte[] Identifier, byte[] Encoded)>[request.Files.Count];
+        ParallelWork.For(encoded.Length, request.MaxParallelism, i =>
+        {
+            var file = request.Files[i];
+            encoded[i] = EncodeMembers(file, osAttr, request.Version, request.PageHashes, digests.TryGetValue(file.Path, out var known) ? known : null);
+        });
+
         var seen = new HashSet<string>();
-        var digests = request.Digests ?? CatalogDigests.ComputeAll(request.Files);
-        return request.Files
-            .Select(file => EncodeMembers(file, osAttr, request.Version, request.PageHashes, digests.TryGetValue(file.Path, out var known) ? known : null))
-            .Where(members => seen.Add(CatalogReader.ToHex(members[0].Identifier)))
-            .SelectMany(members => members);
+        return encoded.Where(members => seen.Add(CatalogReader.ToHex(members[0].Identifier))).SelectMany(members => members);
     }
 
     /// <summary>
