@@ -139,10 +139,7 @@ public static class CargoBuildState
         return names;
     }
 
-    /// <summary>
-    /// A hash, so that no variable's value (a registry token, say) is written to disk. FNV-1a over 128 bits: a cache
-    /// key, not a security boundary, and it needs no cryptography library loaded into the build.
-    /// </summary>
+    /// <summary>The request and the variables' values, hashed (<see cref="IO.ContentKey"/>).</summary>
     private static string ComputeKey(CargoDriverBuildOptions options, IEnumerable<string> variables)
     {
         var text = new StringBuilder();
@@ -161,16 +158,7 @@ public static class CargoBuildState
             text.Append(name).Append('=').Append(Environment.GetEnvironmentVariable(name)).Append('\0');
         }
 
-        // Two 64-bit FNV-1a lanes with different offsets.
-        ulong first = 0xcbf29ce484222325, second = 0x84222325cbf29ce4;
-        foreach (var c in text.ToString())
-        {
-            first = (first ^ c) * 0x100000001b3;
-            second = (second ^ c) * 0x100000001b3;
-            second ^= second >> 29;
-        }
-
-        return first.ToString("x16") + second.ToString("x16");
+        return IO.ContentKey.Of(text.ToString());
     }
 
     /// <summary><c>cargo:rerun-if-env-changed</c> lines of the build scripts that ran for this profile's folder.</summary>

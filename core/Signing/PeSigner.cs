@@ -83,7 +83,9 @@ public static class PeSigner
                     throw new IOException($"'{source}' changed while it was signed");
                 }
 
-                // The hash read left out the CheckSum field and the directory entry: the entry's new value is added.
+                // Without the old signature, padded with zeros. The hash read left out the CheckSum field and the
+                // directory entry: the entry's new value is added to the sum.
+                output.SetLength(Unsigned(layout));
                 output.SetLength(table.Offset);
                 Write(output, table.Offset, table.Bytes, checksum);
                 Write(output, layout.CertificateDirectoryOffset, table.DirectoryEntry, checksum);

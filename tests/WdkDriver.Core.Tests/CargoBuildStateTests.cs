@@ -7,6 +7,7 @@ namespace WdkDriver.Core.Tests;
 /// The cargo stage's record of its last build, with real cargo on a copy of the Booster sample: a build with nothing
 /// changed starts no process and hands over what cargo built; every kind of change cargo would notice runs cargo.
 /// </summary>
+[Collection(ProcessEnvironment.Name)]
 public class CargoBuildStateTests : IDisposable
 {
     private readonly TempDirectory temp = new("cargo-state");

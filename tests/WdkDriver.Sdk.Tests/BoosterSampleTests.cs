@@ -188,7 +188,7 @@ public class BoosterSampleTests
     }
 
     [WindowsRustFact]
-    public void In_a_git_repository_DriverVer_comes_from_version_json_the_height_and_the_commit_time()
+    public void In_a_git_repository_DriverVer_comes_from_version_json_the_height_and_the_commit_time_and_follows_each_change()
     {
         var project = Booster();
         project.Write("version.json", """{ "version": "1.2" }""");
@@ -198,6 +198,21 @@ public class BoosterSampleTests
 
         Assert.DoesNotContain("WDK2007", result.Output);
         Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf")));
+
+        // Nothing changed: NBGV's properties come from the record of the last build, and stamp the same DriverVer.
+        var again = project.ShouldSucceed(project.Build("-v:d"));
+        Assert.Contains("Version 1.2.2.", again.Output);
+        Assert.Contains("from the record of the last build", again.Output);
+        Assert.DoesNotContain("Nerdbank.GitVersioning.Tasks.GetBuildVersion", again.Output);
+        Assert.Contains("DriverVer = 01/02/2025,1.2.2.0", File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf")));
+
+        // A new commit is a new height and date; a changed version.json a new version.
+        project.Commit(new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero), "third");
+        project.ShouldSucceed(project.Build());
+        Assert.Contains("DriverVer = 03/04/2025,1.2.3.0", File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf")));
+        project.Write("version.json", """{ "version": "1.4" }""");
+        project.ShouldSucceed(project.Build());
+        Assert.Contains("DriverVer = 03/04/2025,1.4.", string.Join("\n", File.ReadAllLines(Path.Combine(project.DriverFolder(), "booster.inf"))));
     }
 
     [WindowsRustFact]

@@ -46,19 +46,23 @@ public sealed class TestProject
     public TestProject WithGitHistory(DateTimeOffset commitTime)
     {
         Write(".gitignore", "target/\nbin/\nobj/\n*.binlog\n");
-        var author = new[] { "-c", "user.name=test", "-c", "user.email=test@example.invalid" };
-        Git("init", "-q");
-        Git("add", "-A");
-        Git(author.Concat(new[] { "commit", "-q", "-m", "first" }).ToArray());
-        Git(author.Concat(new[] { "commit", "-q", "--allow-empty", "-m", "second" }).ToArray());
-        return this;
+        Git(commitTime, "init", "-q");
+        Git(commitTime, "add", "-A");
+        return Commit(commitTime, "first").Commit(commitTime, "second");
+    }
 
-        void Git(params string[] arguments)
-        {
-            var date = commitTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-            var (exitCode, output) = ToolProcess.Run(Directory, "git", arguments, new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = date, ["GIT_COMMITTER_DATE"] = date });
-            Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
-        }
+    /// <summary>One more (empty) commit at the given time.</summary>
+    public TestProject Commit(DateTimeOffset commitTime, string message)
+    {
+        Git(commitTime, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "--allow-empty", "-m", message);
+        return this;
+    }
+
+    private void Git(DateTimeOffset commitTime, params string[] arguments)
+    {
+        var date = commitTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var (exitCode, output) = ToolProcess.Run(Directory, "git", arguments, new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = date, ["GIT_COMMITTER_DATE"] = date });
+        Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
     }
 
     /// <summary>Environment variables for every dotnet command of this project.</summary>

@@ -6,6 +6,7 @@ using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Tests.Signing;
 
+[Collection(ProcessEnvironment.Name)]
 public class FileSignerTests : IDisposable
 {
     private readonly TempDirectory temp = new("file-signer");

@@ -7,6 +7,7 @@ using WdkDriver.Core.Signing;
 namespace WdkDriver.Core.Tests.Signing;
 
 /// <summary>A certificate that cannot make a signature Windows accepts is refused before anything is signed.</summary>
+[Collection(ProcessEnvironment.Name)]
 public class SigningCertificateTests : IDisposable
 {
     private readonly TempDirectory temp = new("signing-cert");
