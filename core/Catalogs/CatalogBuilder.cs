@@ -30,7 +30,7 @@ public static class CatalogBuilder
         var version = options.Version ?? CatalogRequest.DefaultVersion(os);
         var contents = CatalogContents.Resolve(packageFiles, os, now.UtcDateTime, infs);
         // Each file is read once, for all the digests the list identifier and the members need.
-        var digests = CatalogDigests.ComputeAll(contents.Files, options.MaxParallelism);
+        var digests = CatalogDigests.ComputeAll(contents.Files, options.MaxParallelism, withSha256: version == 2);
         var listIdentifier = options.ListIdentifier ?? CatalogWriter.DeriveListIdentifier(contents.Files, os, contents.HardwareIds, version, digests);
         return CatalogWriter.Write(new CatalogRequest(contents.Files, os, contents.HardwareIds, listIdentifier, options.Time ?? now, version, options.PageHashes) { Digests = digests, MaxParallelism = options.MaxParallelism });
     }

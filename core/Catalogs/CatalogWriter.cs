@@ -112,7 +112,7 @@ public static class CatalogWriter
         var text = new StringBuilder().Append(version).Append('|').Append(string.Join(",", os.Select(o => o.Id)));
         foreach (var file in files)
         {
-            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(digests[file.Path].Sha256));
+            text.Append('|').Append(file.Name.ToLowerInvariant()).Append('=').Append(CatalogReader.ToHex(version == 2 ? digests[file.Path].Sha256! : digests[file.Path].Sha1));
         }
 
         text.Append('|').Append(string.Join(",", hardwareIds));
@@ -123,7 +123,7 @@ public static class CatalogWriter
     /// <summary>Each file's members, one set per distinct content (the first name wins).</summary>
     private static IEnumerable<(byte[] Identifier, byte[] Encoded)> Members(CatalogRequest request, string osAttr)
     {
-        var digests = request.Digests ?? CatalogDigests.ComputeAll(request.Files, request.MaxParallelism);
+        var digests = request.Digests ?? CatalogDigests.ComputeAll(request.Files, request.MaxParallelism, withSha256: request.Version == 2);
         // Encoding a file's members costs about what hashing a small file does, and depends on that file alone.
         var encoded = new IReadOnlyList<(byte[] Identifier, byte[] Encoded)>[request.Files.Count];
         ParallelWork.For(encoded.Length, request.MaxParallelism, i =>
@@ -142,13 +142,13 @@ public static class CatalogWriter
     /// </summary>
     internal static IReadOnlyList<(byte[] Identifier, byte[] Encoded)> EncodeMembers(CatalogFile file, string osAttr, int version, bool pageHashes = false, CatalogDigests? digests = null)
     {
-        digests ??= CatalogDigests.Compute(file.Path);
+        digests ??= CatalogDigests.Compute(file.Path, withSha256: version == 2);
         var (sha1, isPe) = (digests.Sha1, digests.IsPe);
         byte[]? Pages(HashAlgorithmName algorithm) => pageHashes && isPe ? PageHashes.Compute(file.Path, algorithm) : null;
         var name = file.Name.ToLowerInvariant();
         if (version == 2)
         {
-            var sha256 = digests.Sha256;
+            var sha256 = digests.Sha256 ?? throw new InvalidOperationException("A v2 catalog member needs the SHA-256 digest.");
             return new[]
             {
                 (sha256, Member(sha256, w => { WriteMemberInfo2(w, isPe); WriteNameValue(w, "OSAttr", osAttr); WriteNameValue(w, "File", name); WriteIndirectData(w, isPe, Sha256, sha256, Pages(HashAlgorithmName.SHA256)); })),
