@@ -1,14 +1,20 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 using WdkDriver.Core.Inf;
 
 namespace WdkDriver.Sdk.Tasks;
 
-/// <summary>Reads Nerdbank.GitVersioning's properties from the record when nothing they depend on changed.</summary>
+/// <summary>
+/// Reads the Nerdbank.GitVersioning properties the SDK uses (DriverVer's version and date) from the record, when
+/// nothing they depend on changed. Outputs of their own: setting each of NBGV's properties would cost a task run each.
+/// </summary>
 public sealed class ReadGitVersionRecord : WdkTask
 {
+    /// <summary>The properties recorded: what StampInf, CreateCatalog and the pack's time stamp read.</summary>
+    internal static readonly string[] Recorded = { "Version", "BuildVersion", "MajorMinorVersion", "GitVersionHeight", "GitCommitDateTicks" };
+
     [Required]
     public string RecordFile { get; set; } = string.Empty;
 
@@ -22,17 +28,46 @@ public sealed class ReadGitVersionRecord : WdkTask
     [Output]
     public string? Key { get; set; }
 
-    /// <summary>The recorded properties (name, with a Value metadata), as NBGV hands them over; empty when NBGV must run.</summary>
+    /// <summary>Whether the record was read: the properties below are set only then.</summary>
     [Output]
-    public ITaskItem[] Properties { get; set; } = new ITaskItem[0];
+    public bool Reused { get; set; }
+
+    [Output]
+    public string? Version { get; set; }
+
+    [Output]
+    public string? BuildVersion { get; set; }
+
+    [Output]
+    public string? MajorMinorVersion { get; set; }
+
+    [Output]
+    public string? GitVersionHeight { get; set; }
+
+    [Output]
+    public string? GitCommitDateTicks { get; set; }
 
     protected override void ExecuteCore()
     {
         Key = GitVersionRecord.Key(ProjectDirectory, Settings ?? string.Empty);
-        var recorded = Key is null ? null : GitVersionRecord.TryRead(RecordFile, Key);
-        Properties = (recorded ?? new List<KeyValuePair<string, string>>())
-            .Select(p => (ITaskItem)new TaskItem(p.Key, new Dictionary<string, string> { ["Value"] = p.Value }))
-            .ToArray();
+        var properties = Key is null ? null : GitVersionRecord.TryRead(RecordFile, Key);
+        var recorded = new Dictionary<string, string>();
+        foreach (var property in properties ?? Array.Empty<KeyValuePair<string, string>>())
+        {
+            recorded[property.Key] = property.Value;
+        }
+
+        if (Recorded.Any(name => !recorded.ContainsKey(name)))
+        {
+            return;
+        }
+
+        Reused = true;
+        Version = recorded[nameof(Version)];
+        BuildVersion = recorded[nameof(BuildVersion)];
+        MajorMinorVersion = recorded[nameof(MajorMinorVersion)];
+        GitVersionHeight = recorded[nameof(GitVersionHeight)];
+        GitCommitDateTicks = recorded[nameof(GitCommitDateTicks)];
     }
 }
 
@@ -47,6 +82,10 @@ public sealed class WriteGitVersionRecord : WdkTask
 
     public ITaskItem[] Properties { get; set; } = new ITaskItem[0];
 
+    /// <summary>NBGV's property items (name, with a Value metadata), as its GetBuildVersion target hands them over; a name that comes more than once takes its last value, as the properties do.</summary>
     protected override void ExecuteCore() =>
-        GitVersionRecord.Write(RecordFile, Key, Properties.Select(p => new KeyValuePair<string, string>(p.ItemSpec, p.GetMetadata("Value"))));
+        GitVersionRecord.Write(RecordFile, Key, Properties
+            .Where(p => ReadGitVersionRecord.Recorded.Contains(p.ItemSpec))
+            .GroupBy(p => p.ItemSpec)
+            .Select(g => new KeyValuePair<string, string>(g.Key, g.Last().GetMetadata("Value"))));
 }

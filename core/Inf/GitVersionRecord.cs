@@ -40,11 +40,11 @@ public static class GitVersionRecord
         }
 
         text.Append(head).Append('\0');
-        for (var directory = new DirectoryInfo(projectDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = Path.GetFullPath(projectDirectory); !string.IsNullOrEmpty(directory); directory = Path.GetDirectoryName(directory))
         {
             foreach (var name in new[] { "version.json", ".version" })
             {
-                var file = Path.Combine(directory.FullName, name);
+                var file = Path.Combine(directory, name);
                 if (File.Exists(file))
                 {
                     try
@@ -60,10 +60,16 @@ public static class GitVersionRecord
         }
 
         // NBGV reads cloud build systems' variables (branch, build number) and its own; all of them are in the key.
-        var variables = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().Select(e => ((string)e.Key, (string?)e.Value)).OrderBy(e => e.Item1, StringComparer.Ordinal);
-        foreach (var (name, value) in variables)
+        var variables = new List<string>();
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            text.Append(name).Append('=').Append(value).Append('\0');
+            variables.Add(variable.Key + "=" + variable.Value);
+        }
+
+        variables.Sort(StringComparer.Ordinal);
+        foreach (var variable in variables)
+        {
+            text.Append(variable).Append('\0');
         }
 
         return ContentKey.Of(text.ToString());
