@@ -15,40 +15,49 @@ public static class BuildOverhead
         SampleCopy.Into("Booster", booster);
         File.WriteAllText(Path.Combine(booster, "NuGet.config"), $"<configuration><packageSources><clear /><add key=\"local\" value=\"{feed}\" /><add key=\"nuget.org\" value=\"https://api.nuget.org/v3/index.json\" /></packageSources></configuration>");
         File.WriteAllText(Path.Combine(booster, "Directory.Build.props"), $"<Project><PropertyGroup><TestCertificate>{Path.Combine(work, "cert", "WdkDriverTestCert.pfx")}</TestCertificate><SOURCE_DATE_EPOCH>1700000000</SOURCE_DATE_EPOCH></PropertyGroup></Project>");
-        // The same project in a git repository, as a user's is: Nerdbank.GitVersioning has history to read there.
-        var inGit = Path.Combine(folder, "git", "Booster");
-        SampleCopy.Into("Booster", inGit);
-        File.Copy(Path.Combine(booster, "NuGet.config"), Path.Combine(inGit, "NuGet.config"), overwrite: true);
-        File.WriteAllText(Path.Combine(inGit, "Directory.Build.props"), $"<Project><PropertyGroup><TestCertificate>{Path.Combine(work, "cert", "WdkDriverTestCert.pfx")}</TestCertificate></PropertyGroup></Project>");
-        File.WriteAllText(Path.Combine(inGit, ".gitignore"), "target/\nbin/\nobj/\n");
-        File.WriteAllText(Path.Combine(inGit, "version.json"), "{ \"version\": \"1.0\" }");
-        foreach (var git in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "bench" } })
-        {
-            Tools.Run(inGit, "git", git);
-        }
-
         var empty = Path.Combine(folder, "Empty");
         Directory.CreateDirectory(empty);
         File.WriteAllText(Path.Combine(empty, "Empty.proj"), "<Project Sdk=\"Microsoft.Build.NoTargets/3.7.0\"><PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup></Project>");
         File.WriteAllText(Path.Combine(empty, "NuGet.config"), File.ReadAllText(Path.Combine(booster, "NuGet.config")));
 
+        // Both again in git repositories, as a user's projects are: the .NET SDK's source control targets (Source Link)
+        // and Nerdbank.GitVersioning have history to read there.
+        var boosterInGit = Path.Combine(folder, "git", "Booster");
+        SampleCopy.Into("Booster", boosterInGit);
+        File.Copy(Path.Combine(booster, "NuGet.config"), Path.Combine(boosterInGit, "NuGet.config"), overwrite: true);
+        File.WriteAllText(Path.Combine(boosterInGit, "Directory.Build.props"), $"<Project><PropertyGroup><TestCertificate>{Path.Combine(work, "cert", "WdkDriverTestCert.pfx")}</TestCertificate></PropertyGroup></Project>");
+        File.WriteAllText(Path.Combine(boosterInGit, "version.json"), "{ \"version\": \"1.0\" }");
+        var emptyInGit = Path.Combine(folder, "git-empty", "Empty");
+        TempDirectory.CopyTree(empty, emptyInGit);
+        foreach (var repository in new[] { boosterInGit, emptyInGit })
+        {
+            File.WriteAllText(Path.Combine(repository, ".gitignore"), "target/\nbin/\nobj/\n");
+            foreach (var git in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "bench" } })
+            {
+                Tools.Run(repository, "git", git);
+            }
+        }
+
         void Build(string project, bool restore) =>
             Tools.Run(project, environment, "dotnet", restore ? new[] { "build", "-v:q", "-nologo" } : new[] { "build", "--no-restore", "-v:q", "-nologo" });
 
-        Build(booster, restore: true);
-        Build(inGit, restore: true);
-        Build(empty, restore: true);
+        foreach (var project in new[] { booster, empty, boosterInGit, emptyInGit })
+        {
+            Build(project, restore: true);
+        }
+
         var timings = Measure.Interleaved(
             rounds,
             new Contender("empty NoTargets project, dotnet build --no-restore", () => Build(empty, false)),
             new Contender("Booster, dotnet build --no-restore", () => Build(booster, false)),
             new Contender("empty NoTargets project, dotnet build", () => Build(empty, true)),
             new Contender("Booster, dotnet build", () => Build(booster, true)),
-            new Contender("Booster in a git repository, dotnet build --no-restore", () => Build(inGit, false)));
+            new Contender("empty NoTargets project in a git repository, dotnet build --no-restore", () => Build(emptyInGit, false)),
+            new Contender("Booster in a git repository, dotnet build --no-restore", () => Build(boosterInGit, false)));
         report.Table("5. Build overhead: no-op builds (nothing changed)", timings, "vs empty, no restore");
         report.Target("no-op Booster build vs empty NoTargets project (no restore)", timings[1].Median / timings[0].Median, 1.15, atMost: true);
         report.Target("no-op Booster build vs empty NoTargets project (with restore)", timings[3].Median / timings[2].Median, 1.15, atMost: true);
-        report.Target("no-op Booster build in a git repository vs empty NoTargets project (no restore)", timings[4].Median / timings[0].Median, 1.15, atMost: true);
+        report.Target("no-op Booster build vs empty NoTargets project, both in git repositories (no restore)", timings[5].Median / timings[4].Median, 1.15, atMost: true);
         report.Line("- A no-op Booster build starts no process: the cargo stage and Nerdbank.GitVersioning's version come from the records of the last build (nothing they depend on changed), and every later stage is skipped as up to date.");
         report.Line();
     }
