@@ -46,8 +46,9 @@ public static class BuildOverhead
             Build(project, restore: true);
         }
 
+        // Twice the rounds: a no-op build is short, and the machine's noise is a large share of it.
         var timings = Measure.Interleaved(
-            rounds,
+            rounds * 2,
             new Contender("empty NoTargets project, dotnet build --no-restore", () => Build(empty, false)),
             new Contender("Booster, dotnet build --no-restore", () => Build(booster, false)),
             new Contender("empty NoTargets project, dotnet build", () => Build(empty, true)),

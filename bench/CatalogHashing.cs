@@ -18,15 +18,20 @@ public static class CatalogHashing
             rounds,
             new Contender("openssl dgst -sha256 (1 core)", () => Tools.Run(package, "openssl", new[] { "dgst", "-sha256" }.Concat(names).ToArray())),
             new Contender("sha256sum (1 core)", () => Tools.Run(package, "sha256sum", names)),
+            new Contender("openssl dgst -sha1, then -sha256: both digests a v2 catalog needs (1 core)", () =>
+            {
+                Tools.Run(package, "openssl", new[] { "dgst", "-sha1" }.Concat(names).ToArray());
+                Tools.Run(package, "openssl", new[] { "dgst", "-sha256" }.Concat(names).ToArray());
+            }),
             new Contender("WdkDriver catalog, 1 core (SHA-1 + SHA-256, one read)", () => Catalog(files, 1)),
             new Contender($"WdkDriver catalog, {Environment.ProcessorCount} cores", () => Catalog(files, 0)),
             new Contender("WdkDriver catalog before: 3 reads (SHA-256 id, SHA-1, SHA-256), 1 core", () => Before(files)),
             new Contender("WdkDriver catalog v1 (SHA-1 only), 1 core", () => Catalog(files, 1, version: 1)));
         report.Table($"1. Catalog hashing: {gib:0.00} GiB in {files.Count} files (4 large, 1024 small)", timings, "time vs openssl", t => $"{gib * 1024 / (t.Median / 1000):0} MiB/s", "throughput");
         var openssl = timings[0].Median;
-        report.Target("catalog throughput on 1 core vs OpenSSL SHA-256", openssl / timings[2].Median, 0.9, atMost: false);
-        report.Target($"catalog throughput on {Environment.ProcessorCount} cores vs OpenSSL on 1 core", openssl / timings[3].Median, 1.6, atMost: false);
-        report.Line($"- A v2 catalog (the default for Windows 10 and later) needs SHA-1 *and* SHA-256 of every file (the SHA-1 companion members are named by their digest), so the catalog hashes twice what `openssl dgst -sha256` hashes; the ratio counts bytes of files, not bytes hashed. A v1 catalog (SHA-1 only, what inf2cat writes when the OS list reaches below Windows 10) on 1 core: {openssl / timings[5].Median:0.00}× OpenSSL's SHA-256 throughput.");
+        report.Target("catalog throughput on 1 core vs OpenSSL SHA-256", openssl / timings[3].Median, 0.9, atMost: false);
+        report.Target($"catalog throughput on {Environment.ProcessorCount} cores vs OpenSSL on 1 core", openssl / timings[4].Median, 1.6, atMost: false);
+        report.Line($"- A v2 catalog (the default for Windows 10 and later) needs SHA-1 *and* SHA-256 of every file (the SHA-1 companion members are named by their digest), so the catalog hashes twice what `openssl dgst -sha256` hashes; the ratio counts bytes of files, not bytes hashed. Against OpenSSL computing both digests, the v2 catalog on 1 core reaches {timings[2].Median / timings[3].Median:0.00}× its throughput. A v1 catalog (SHA-1 only, what inf2cat writes when the OS list reaches below Windows 10) on 1 core: {openssl / timings[6].Median:0.00}× OpenSSL's SHA-256 throughput.");
         report.Line();
         Directory.Delete(package, recursive: true);
     }

@@ -25,7 +25,7 @@ try
     report.Line();
     report.Line($"Written by `dotnet run -c Release --project bench{(quick ? " -- --quick" : string.Empty)}` on {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: " +
                 $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}. Each comparison ran its contenders " +
-                $"interleaved (A B C A B C ...) {rounds} times after one warm-up round; the machine is shared, so read the ratios, not the absolute times.");
+                $"interleaved (A B C A B C ...) {rounds} times (the no-op builds {rounds * 2} times) after one warm-up round; the machine is shared, so read the ratios, not the absolute times.");
     report.Line();
 
     Step("catalog hashing", () => CatalogHashing.Run(report, work, rounds, quick ? 256L << 20 : 1L << 30));
