@@ -38,8 +38,16 @@ public static class CargoBuildState
         }
 
         var record = Record.Parse(lines);
-        if (record is null || record.Key != ComputeKey(options, Names(record.Variables)) || record.Files.Any(f => LastWrite(f.Key) != f.Value))
+        try
         {
+            if (record is null || record.Key != ComputeKey(options, Names(record.Variables)) || record.Files.Any(f => LastWrite(f.Key) != f.Value))
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // A path in the record that cannot even be looked at: not a record to trust.
             return null;
         }
 
@@ -48,6 +56,19 @@ public static class CargoBuildState
 
     /// <summary>Records a successful build; without dep-info for every file it produced, nothing is recorded.</summary>
     public static void Save(string stateFile, CargoDriverBuildOptions options, CargoDriverBuildResult result, IEnumerable<string> toolchainFiles)
+    {
+        try
+        {
+            Write(stateFile, options, result, toolchainFiles);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without a record the next build runs cargo, which is all a record saves.
+            Delete(stateFile);
+        }
+    }
+
+    private static void Write(string stateFile, CargoDriverBuildOptions options, CargoDriverBuildResult result, IEnumerable<string> toolchainFiles)
     {
         var outputs = new[] { result.Outputs.Binary }.Concat(result.Outputs.ClientFiles.Where(f => f.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))).ToList();
         var inputs = new HashSet<string>(StringComparer.Ordinal);
