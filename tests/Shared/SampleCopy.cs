@@ -1,12 +1,12 @@
 namespace WdkDriver.Tests;
 
 /// <summary>
-/// Copies a sample for a test to build, with the crates the samples share (samples/kernel, samples/driver-build)
+/// Copies a sample for a test to build, with the crates the samples share (samples/kernel, samples/driver-build, samples/device-io)
 /// beside it, where its path dependencies (<c>../../kernel</c> from a crate) expect them.
 /// </summary>
 internal static class SampleCopy
 {
-    private static readonly string[] SharedCrates = { "kernel", "driver-build" };
+    private static readonly string[] SharedCrates = { "kernel", "driver-build", "device-io" };
 
     /// <summary>Copies the sample's files into <paramref name="directory"/>, except those named in <paramref name="skip"/>.</summary>
     public static void Into(string sample, string directory, params string[] skip)

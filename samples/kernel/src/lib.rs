@@ -216,11 +216,84 @@ pub unsafe fn complete(irp: *mut IRP, status: NTSTATUS, information: usize) -> N
     status
 }
 
+/// Declares a driver's `DriverEntry` and `DriverUnload` with what every small WDM driver needs: the device
+/// `\Device\<name>` with buffered I/O and its link `\??\<name>` (user mode opens `\\.\<name>`), create and close
+/// requests that succeed, the given dispatch routines, and "<name>: loaded" / "<name>: unloaded" in the debug output.
+///
+/// ```ignore
+/// wdm_kernel::driver!("Zero", DEVICE_TYPE, [IRP_MJ_READ => zero_read, IRP_MJ_DEVICE_CONTROL => zero_control]);
+/// ```
+#[macro_export]
+macro_rules! driver {
+    ($name:literal, $device_type:expr, [$($major:expr => $routine:expr),* $(,)?]) => {
+        static DEVICE_NAME: [u16; concat!("\\Device\\", $name).len()] = $crate::utf16(concat!("\\Device\\", $name));
+        static LINK_NAME: [u16; concat!("\\??\\", $name).len()] = $crate::utf16(concat!("\\??\\", $name));
+
+        /// Keeps one absolute address in the image so the linker emits a relocation section: a driver must be relocatable.
+        #[used]
+        static RELOCATION_ANCHOR: unsafe extern "system" fn(*mut $crate::DRIVER_OBJECT, *const $crate::UNICODE_STRING) -> $crate::NTSTATUS =
+            DriverEntry;
+
+        /// # Safety
+        /// Called once by the I/O manager with a valid driver object.
+        #[no_mangle]
+        pub unsafe extern "system" fn DriverEntry(driver: *mut $crate::DRIVER_OBJECT, _registry_path: *const $crate::UNICODE_STRING) -> $crate::NTSTATUS {
+            $crate::start_driver(driver, &DEVICE_NAME, &LINK_NAME, $device_type, concat!($name, "\0"), driver_unload, &[$(($major, $routine as $crate::DRIVER_DISPATCH)),*])
+        }
+
+        unsafe extern "system" fn driver_unload(driver: *mut $crate::DRIVER_OBJECT) {
+            $crate::stop_driver(driver, &LINK_NAME, concat!($name, "\0"));
+        }
+    };
+}
+
+/// What [`driver!`]'s DriverEntry does: creates the device and its link, then sets the routines.
+///
+/// # Safety
+/// `driver` is the driver object DriverEntry received; `name` ends with a NUL.
+pub unsafe fn start_driver(
+    driver: *mut DRIVER_OBJECT,
+    device_name: &'static [u16],
+    link_name: &'static [u16],
+    device_type: u32,
+    name: &str,
+    unload: DRIVER_UNLOAD,
+    dispatch: &[(usize, DRIVER_DISPATCH)],
+) -> NTSTATUS {
+    if let Err(status) = create_device(driver, &UNICODE_STRING::from_static(device_name), &UNICODE_STRING::from_static(link_name), device_type) {
+        DbgPrint(b"%s: cannot create the device (0x%08X)\n\0".as_ptr(), name.as_ptr(), status);
+        return status;
+    }
+
+    (*driver).DriverUnload = Some(unload);
+    (*driver).MajorFunction[IRP_MJ_CREATE] = Some(succeed);
+    (*driver).MajorFunction[IRP_MJ_CLOSE] = Some(succeed);
+    for &(major, routine) in dispatch {
+        (*driver).MajorFunction[major] = Some(routine);
+    }
+    DbgPrint(b"%s: loaded\n\0".as_ptr(), name.as_ptr());
+    STATUS_SUCCESS
+}
+
+/// What [`driver!`]'s DriverUnload does: removes the link and the device.
+///
+/// # Safety
+/// `driver` is the driver object whose DriverEntry was [`start_driver`]; `name` ends with a NUL.
+pub unsafe fn stop_driver(driver: *mut DRIVER_OBJECT, link_name: &'static [u16], name: &str) {
+    delete_device(driver, &UNICODE_STRING::from_static(link_name));
+    DbgPrint(b"%s: unloaded\n\0".as_ptr(), name.as_ptr());
+}
+
+/// Create and close requests: nothing to open or release, so they succeed.
+unsafe extern "system" fn succeed(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
+    complete(irp, STATUS_SUCCESS, 0)
+}
+
 /// Creates the driver's device with buffered I/O and its symbolic link (user mode opens `\\.\<name>`).
 ///
 /// # Safety
 /// `driver` is the driver object DriverEntry received.
-pub unsafe fn create_device(
+unsafe fn create_device(
     driver: *mut DRIVER_OBJECT,
     device_name: &UNICODE_STRING,
     link_name: &UNICODE_STRING,
@@ -245,7 +318,7 @@ pub unsafe fn create_device(
 ///
 /// # Safety
 /// Called from DriverUnload of a driver whose DriverEntry called [`create_device`].
-pub unsafe fn delete_device(driver: *mut DRIVER_OBJECT, link_name: &UNICODE_STRING) {
+unsafe fn delete_device(driver: *mut DRIVER_OBJECT, link_name: &UNICODE_STRING) {
     IoDeleteSymbolicLink(link_name);
     IoDeleteDevice((*driver).DeviceObject);
 }

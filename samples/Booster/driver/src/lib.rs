@@ -7,43 +7,7 @@ use core::ffi::c_void;
 use core::ptr;
 use wdm_kernel::*;
 
-static DEVICE_NAME: [u16; 15] = utf16(r"\Device\Booster");
-static LINK_NAME: [u16; 11] = utf16(r"\??\Booster");
-
-/// Keeps one absolute address in the image so the linker emits a relocation section: a driver must be relocatable.
-#[used]
-static RELOCATION_ANCHOR: unsafe extern "system" fn(*mut DRIVER_OBJECT, *const UNICODE_STRING) -> NTSTATUS =
-    DriverEntry;
-
-/// # Safety
-/// Called once by the I/O manager with a valid driver object.
-#[no_mangle]
-pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_path: *const UNICODE_STRING) -> NTSTATUS {
-    let device_name = UNICODE_STRING::from_static(&DEVICE_NAME);
-    let link_name = UNICODE_STRING::from_static(&LINK_NAME);
-
-    if let Err(status) = create_device(driver, &device_name, &link_name, DEVICE_TYPE) {
-        DbgPrint(b"Booster: cannot create the device (0x%08X)\n\0".as_ptr(), status);
-        return status;
-    }
-
-    (*driver).DriverUnload = Some(booster_unload);
-    (*driver).MajorFunction[IRP_MJ_CREATE] = Some(booster_create_close);
-    (*driver).MajorFunction[IRP_MJ_CLOSE] = Some(booster_create_close);
-    (*driver).MajorFunction[IRP_MJ_DEVICE_CONTROL] = Some(booster_device_control);
-
-    DbgPrint(b"Booster: loaded\n\0".as_ptr());
-    STATUS_SUCCESS
-}
-
-unsafe extern "system" fn booster_unload(driver: *mut DRIVER_OBJECT) {
-    delete_device(driver, &UNICODE_STRING::from_static(&LINK_NAME));
-    DbgPrint(b"Booster: unloaded\n\0".as_ptr());
-}
-
-unsafe extern "system" fn booster_create_close(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
-    complete(irp, STATUS_SUCCESS, 0)
-}
+wdm_kernel::driver!("Booster", DEVICE_TYPE, [IRP_MJ_DEVICE_CONTROL => booster_device_control]);
 
 unsafe extern "system" fn booster_device_control(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
     let stack = (*irp).CurrentStackLocation;

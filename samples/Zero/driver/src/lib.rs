@@ -7,46 +7,10 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use wdm_kernel::*;
 use zero_common::{Stats, DEVICE_TYPE, IOCTL_ZERO_CLEAR_STATS, IOCTL_ZERO_GET_STATS};
 
-static DEVICE_NAME: [u16; 12] = utf16(r"\Device\Zero");
-static LINK_NAME: [u16; 8] = utf16(r"\??\Zero");
+wdm_kernel::driver!("Zero", DEVICE_TYPE, [IRP_MJ_READ => zero_read, IRP_MJ_WRITE => zero_write, IRP_MJ_DEVICE_CONTROL => zero_device_control]);
 
 static BYTES_READ: AtomicU64 = AtomicU64::new(0);
 static BYTES_WRITTEN: AtomicU64 = AtomicU64::new(0);
-
-/// Keeps one absolute address in the image so the linker emits a relocation section: a driver must be relocatable.
-#[used]
-static RELOCATION_ANCHOR: unsafe extern "system" fn(*mut DRIVER_OBJECT, *const UNICODE_STRING) -> NTSTATUS =
-    DriverEntry;
-
-/// # Safety
-/// Called once by the I/O manager with a valid driver object.
-#[no_mangle]
-pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_path: *const UNICODE_STRING) -> NTSTATUS {
-    let device_name = UNICODE_STRING::from_static(&DEVICE_NAME);
-    let link_name = UNICODE_STRING::from_static(&LINK_NAME);
-    if let Err(status) = create_device(driver, &device_name, &link_name, DEVICE_TYPE) {
-        DbgPrint(b"Zero: cannot create the device (0x%08X)\n\0".as_ptr(), status);
-        return status;
-    }
-
-    (*driver).DriverUnload = Some(zero_unload);
-    (*driver).MajorFunction[IRP_MJ_CREATE] = Some(zero_create_close);
-    (*driver).MajorFunction[IRP_MJ_CLOSE] = Some(zero_create_close);
-    (*driver).MajorFunction[IRP_MJ_READ] = Some(zero_read);
-    (*driver).MajorFunction[IRP_MJ_WRITE] = Some(zero_write);
-    (*driver).MajorFunction[IRP_MJ_DEVICE_CONTROL] = Some(zero_device_control);
-    DbgPrint(b"Zero: loaded\n\0".as_ptr());
-    STATUS_SUCCESS
-}
-
-unsafe extern "system" fn zero_unload(driver: *mut DRIVER_OBJECT) {
-    delete_device(driver, &UNICODE_STRING::from_static(&LINK_NAME));
-    DbgPrint(b"Zero: unloaded\n\0".as_ptr());
-}
-
-unsafe extern "system" fn zero_create_close(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
-    complete(irp, STATUS_SUCCESS, 0)
-}
 
 unsafe extern "system" fn zero_read(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
     let length = (*(*irp).CurrentStackLocation).Parameters.Read.Length as usize;

@@ -7,45 +7,10 @@ use core::sync::atomic::{AtomicU32, Ordering};
 use mydriver_common::{DEVICE_TYPE, IOCTL_PING, PING_REPLY};
 use wdm_kernel::*;
 
-// Both names must match the strings' lengths: the compiler checks it.
-static DEVICE_NAME: [u16; "\\Device\\MyDriver".len()] = utf16("\\Device\\MyDriver");
-static LINK_NAME: [u16; "\\??\\MyDriver".len()] = utf16("\\??\\MyDriver");
+// DriverEntry and DriverUnload: the device \Device\MyDriver and its link, create and close, the dispatch routines.
+wdm_kernel::driver!("MyDriver", DEVICE_TYPE, [IRP_MJ_DEVICE_CONTROL => device_control]);
 
 static PINGS: AtomicU32 = AtomicU32::new(0);
-
-/// Keeps one absolute address in the image so the linker emits a relocation section: a driver must be relocatable.
-#[used]
-static RELOCATION_ANCHOR: unsafe extern "system" fn(*mut DRIVER_OBJECT, *const UNICODE_STRING) -> NTSTATUS =
-    DriverEntry;
-
-/// # Safety
-/// Called once by the I/O manager with a valid driver object.
-#[no_mangle]
-pub unsafe extern "system" fn DriverEntry(driver: *mut DRIVER_OBJECT, _registry_path: *const UNICODE_STRING) -> NTSTATUS {
-    let device_name = UNICODE_STRING::from_static(&DEVICE_NAME);
-    let link_name = UNICODE_STRING::from_static(&LINK_NAME);
-
-    if let Err(status) = create_device(driver, &device_name, &link_name, DEVICE_TYPE) {
-        DbgPrint(b"MyDriver: cannot create the device (0x%08X)\n\0".as_ptr(), status);
-        return status;
-    }
-
-    (*driver).DriverUnload = Some(unload);
-    (*driver).MajorFunction[IRP_MJ_CREATE] = Some(create_close);
-    (*driver).MajorFunction[IRP_MJ_CLOSE] = Some(create_close);
-    (*driver).MajorFunction[IRP_MJ_DEVICE_CONTROL] = Some(device_control);
-    DbgPrint(b"MyDriver: loaded\n\0".as_ptr());
-    STATUS_SUCCESS
-}
-
-unsafe extern "system" fn unload(driver: *mut DRIVER_OBJECT) {
-    delete_device(driver, &UNICODE_STRING::from_static(&LINK_NAME));
-    DbgPrint(b"MyDriver: unloaded\n\0".as_ptr());
-}
-
-unsafe extern "system" fn create_close(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
-    complete(irp, STATUS_SUCCESS, 0)
-}
 
 unsafe extern "system" fn device_control(_device: *mut DEVICE_OBJECT, irp: *mut IRP) -> NTSTATUS {
     let parameters = &(*(*irp).CurrentStackLocation).Parameters.DeviceIoControl;
