@@ -8,17 +8,15 @@ using WdkDriver.Core.Signing;
 namespace WdkDriver.Sdk.Tasks;
 
 /// <summary>
-/// Writes a signed copy of each file (PE images embedded, catalogs as signed CTLs) into <see cref="OutputDirectory"/>
-/// at its <c>PackagePath</c>, with the WDK's SignMode: the per-user test certificate, a production PFX (password from
+/// Writes a signed copy of each file (PE images embedded, catalogs as signed CTLs) at its <c>SignedPath</c>, with the
+/// WDK's SignMode: the per-user test certificate, a production PFX (password from
 /// the environment variable named by ProductionCertificatePasswordVariable), or an external SignCommand.
 /// </summary>
 public sealed class SignFiles : WdkTask
 {
+    /// <summary>The files to sign, each with the path of its signed copy in <c>SignedPath</c> metadata.</summary>
     [Required]
     public ITaskItem[] Files { get; set; } = new ITaskItem[0];
-
-    [Required]
-    public string OutputDirectory { get; set; } = string.Empty;
 
     public string? SignMode { get; set; }
 
@@ -52,9 +50,14 @@ public sealed class SignFiles : WdkTask
         };
         foreach (var file in Files)
         {
-            var destination = System.IO.Path.Combine(OutputDirectory, file.GetMetadata("PackagePath"));
+            var destination = file.GetMetadata("SignedPath");
+            if (destination.Length == 0)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"'{file.ItemSpec}' has no SignedPath metadata: where its signed copy goes."));
+            }
+
             signer.Sign(file.GetMetadata("FullPath"), destination, digest, Cancellation);
-            Log.LogMessage(MessageImportance.Normal, $"Signed {file.GetMetadata("PackagePath")}");
+            Log.LogMessage(MessageImportance.Normal, $"Signed {destination}");
         }
     }
 
