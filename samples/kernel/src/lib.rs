@@ -1,5 +1,5 @@
 //! The few Windows kernel types and routines small WDM drivers use, declared by hand (no crates.io here), and the
-//! helpers every one of them needs: device creation, request completion, the panic handler. The samples share it,
+//! helpers every one of them needs: DriverEntry and DriverUnload (`driver!`), request completion, the panic handler. The samples share it,
 //! and `dotnet new wdkdriver` ships it; add what your driver needs from the WDK's wdm.h. Layouts are
 //! those of 64-bit Windows (x64 and ARM64 alike); the `const` assertions below pin the offsets the drivers rely on.
 #![no_std]
