@@ -14,18 +14,25 @@ public sealed class ValidateInf : WdkTask
     /// <summary>The WDK's DriverTargetPlatform: Universal, Desktop or Windows Driver.</summary>
     public string? DriverTargetPlatform { get; set; }
 
-    /// <summary>Warning codes not to report, separated by semicolons or commas (InfVerif's /sw).</summary>
+    /// <summary>An InfVerif mode that overrides DriverTargetPlatform's, e.g. whql (/h), which no platform names.</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>Codes not to report, whatever their severity, separated by semicolons or commas (InfVerif's /sw).</summary>
     public string? Suppress { get; set; }
+
+    /// <summary>InfVerif's /samples: the codes Microsoft's driver samples are allowed are not reported.</summary>
+    public bool Samples { get; set; }
 
     public bool TreatWarningsAsErrors { get; set; }
 
     protected override void ExecuteCore()
     {
         var options = new InfVerifOptions(
-            InfVerifModes.Parse(DriverTargetPlatform),
+            InfVerifModes.Parse(string.IsNullOrWhiteSpace(Mode) ? DriverTargetPlatform : Mode),
             StampInf: false,
             Suppress: InfVerifCodeList.Parse(Suppress),
-            WarningsAsErrors: TreatWarningsAsErrors);
+            WarningsAsErrors: TreatWarningsAsErrors,
+            Samples: Samples);
         foreach (var file in Files)
         {
             var findings = InfValidator.Validate(file.GetMetadata("FullPath"), options);

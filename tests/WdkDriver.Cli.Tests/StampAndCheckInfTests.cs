@@ -84,6 +84,33 @@ public class StampAndCheckInfTests : IDisposable
     }
 
     [Fact]
+    public void Samples_and_suppress_silence_the_reserved_class_error_as_InfVerif_does()
+    {
+        var file = Corpus("windows-driver-samples/usb/wdf_osrfx2_lab/kmdf/step1/osrusbfx2.inx");
+
+        var samples = Wdkdriver.Run("check-inf", "--stampinf", "--samples", "--warnaserror", file);
+        var suppressed = Wdkdriver.Run("check-inf", "--stampinf", "--suppress", "1284", "--warnaserror", file);
+
+        Assert.True(samples.ExitCode == 0, samples.ToString());
+        Assert.Empty(samples.Error);
+        Assert.True(suppressed.ExitCode == 0, suppressed.ToString());
+        Assert.Empty(suppressed.Error);
+    }
+
+    [Fact]
+    public void Desktop_has_no_isolation_rules_and_whql_has_its_own_destinations()
+    {
+        var file = Corpus("windows-driver-samples/general/SimpleMediaSource/SimpleMediaSourceDriver/SimpleMediaSourceDriver.inf");
+
+        var desktop = Wdkdriver.Run("check-inf", "--stampinf", "--mode", "desktop", "--warnaserror", file);
+        var whql = Wdkdriver.Run("check-inf", "--stampinf", "--mode", "whql", file);
+
+        Assert.True(desktop.ExitCode == 0, desktop.ToString());
+        Assert.Equal(1, whql.ExitCode);
+        Assert.Contains("error INF1320", whql.Error);
+    }
+
+    [Fact]
     public void Malformed_and_missing_files_are_exit_1_never_a_crash()
     {
         var garbage = temp.Write("garbage.inf", "");

@@ -79,6 +79,25 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
+    public void ValidateInf_takes_samples_and_an_InfVerifMode_that_overrides_the_platform()
+    {
+        var inf = Path.Combine(RepositoryPaths.Corpus, "inf", "windows-driver-samples", "storage", "class", "disk", "src", "diskdev.inf");
+        ValidateInf Task(TestBuildEngine engine, string? mode, bool samples) => new()
+        {
+            BuildEngine = engine, Files = new ITaskItem[] { new TaskItem(inf) }, DriverTargetPlatform = "Desktop", Mode = mode, Samples = samples, TreatWarningsAsErrors = true,
+        };
+
+        var desktop = new TestBuildEngine();
+        var whql = new TestBuildEngine();
+        var windows = new TestBuildEngine();
+
+        Assert.True(Task(desktop, null, samples: true).Execute(), desktop.Log);
+        Assert.True(Task(whql, "whql", samples: true).Execute(), whql.Log);
+        Assert.False(Task(windows, "Windows Driver", samples: true).Execute());
+        Assert.Contains(windows.Errors, e => e.Code == "INF1322");
+    }
+
+    [Fact]
     public void LayoutDriverPackage_places_items_at_their_PackagePath()
     {
         var engine = new TestBuildEngine();

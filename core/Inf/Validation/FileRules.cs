@@ -11,8 +11,8 @@ namespace WdkDriver.Core.Inf.Validation;
 /// </summary>
 internal static class FileRules
 {
-    /// <summary>DIRIDs the Desktop (/h) rules allow besides 13.</summary>
-    private static readonly HashSet<int> DesktopDirids = new() { 10, 11, 12, 13, 23, 51, 52, 55, 16422, 16425, 16426, 16427, 16428, 66000, 66001, 66002, 66003, 66004 };
+    /// <summary>DIRIDs the WHQL (/h) rules allow besides 13.</summary>
+    private static readonly HashSet<int> WhqlDirids = new() { 10, 11, 12, 13, 23, 51, 52, 55, 16422, 16425, 16426, 16427, 16428, 66000, 66001, 66002, 66003, 66004 };
 
     public static void Check(InfCheck check)
     {
@@ -58,8 +58,6 @@ internal static class FileRules
             var destination = (list is null ? null : destinations.FirstOrDefault(e => e.KeyIs(list))) ?? defaultDestination;
             CheckFile(check, at, name, source, destination, sourceNames);
         }
-
-        CheckDirid13NeedsTargetOsVersion(check, destinations);
     }
 
     private static void CheckFile(InfCheck check, InfEntry at, string name, string source, InfEntry? destination, HashSet<string> sourceNames)
@@ -82,37 +80,12 @@ internal static class FileRules
         var allowed = check.Options.Mode switch
         {
             InfVerifMode.WindowsDriver => dirid == 13,
-            InfVerifMode.Desktop => DesktopDirids.Contains(dirid),
+            InfVerifMode.Whql => WhqlDirids.Contains(dirid),
             _ => true,
         };
         if (!allowed)
         {
             check.Report(1322, $"Destination file path '%{dirid}%' for file '{name}' is not isolated to DIRID 13.", at);
-        }
-    }
-
-    /// <summary>
-    /// DIRID 13 (the driver store) exists from Windows 10 1709 (build 16299): models installing to it must be limited
-    /// to that build with a TargetOSVersion decoration such as NTamd64.10.0...16299.
-    /// </summary>
-    private static void CheckDirid13NeedsTargetOsVersion(InfCheck check, List<InfEntry> destinations)
-    {
-        var usesDriverStore = destinations.FirstOrDefault(e => check.Resolve(e.Value).Trim() == "13");
-        if (usesDriverStore is null)
-        {
-            return;
-        }
-
-        foreach (var manufacturer in check.Named("Manufacturer").SelectMany(s => s.Entries))
-        {
-            foreach (var decoration in manufacturer.Values.Skip(1).Where(d => d.Length > 0))
-            {
-                var build = Regex.Match(decoration, @"^NT[^.]*\.[^.]*\.[^.]*\.[^.]*\.[^.]*\.(\d+)$");
-                if (!build.Success || int.Parse(build.Groups[1].Value) < 16299)
-                {
-                    check.Report(1199, $"The syntax 'DIRID 13' was introduced in OS version 10.0.16299, but models '{manufacturer.Value}.{decoration}' install on earlier versions. Decorate them with a TargetOSVersion such as NT$ARCH$.10.0...16299.", manufacturer);
-                }
-            }
         }
     }
 

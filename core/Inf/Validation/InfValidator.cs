@@ -42,6 +42,7 @@ public static class InfValidator
             StringRules.Check(check);
             SectionRules.Check(check);
             FileRules.Check(check);
+            TargetOsRules.Check(check);
             ServiceRules.Check(check);
             RegistryRules.Check(check);
             SectionRules.CheckUnreferenced(check);
@@ -52,12 +53,11 @@ public static class InfValidator
 
     private static IReadOnlyList<Diagnostic> ToDiagnostics(InfCheck check, string path, InfVerifOptions options)
     {
-        var suppressed = new HashSet<int>(options.Suppress ?? new int[0]);
         var result = new List<Diagnostic>();
         foreach (var (code, message, line, column) in check.Findings.Distinct().OrderBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.Code))
         {
             var severity = InfVerifCodes.SeverityOf(code, options.Mode);
-            if (severity is null || (severity == Severity.Warning && suppressed.Contains(code)))
+            if (severity is null || options.Silences(code))
             {
                 continue;
             }

@@ -5,7 +5,9 @@ namespace WdkDriver.Core.Inf.Validation;
 
 /// <summary>
 /// The severity of each InfVerif code this validator reports, per mode, from Microsoft's table (Universal /u and
-/// Windows Driver /w; Desktop /h takes the /w column). null: the mode does not report the code.
+/// Windows Driver /w). Desktop, which runs InfVerif without an isolation mode, takes the /u column (for every code
+/// implemented here /u agrees with the table's mode without isolation rules); WHQL /h takes the /w column.
+/// null: the mode does not report the code.
 /// </summary>
 public static class InfVerifCodes
 {
@@ -29,6 +31,6 @@ public static class InfVerifCodes
     public static Severity? SeverityOf(int code, InfVerifMode mode)
     {
         var (universal, windowsDriver) = Table[code];
-        return mode == InfVerifMode.Universal ? universal : windowsDriver;
+        return mode is InfVerifMode.Universal or InfVerifMode.Desktop ? universal : windowsDriver;
     }
 }

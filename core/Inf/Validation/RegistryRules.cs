@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace WdkDriver.Core.Inf.Validation;
 
-/// <summary>Registry writes: a known root, and in Windows Driver and Desktop modes only under HKR.</summary>
+/// <summary>Registry writes: a known root, and in Windows Driver and WHQL modes only under HKR.</summary>
 internal static class RegistryRules
 {
     private static readonly string[] Roots = { "HKR", "HKLM", "HKCU", "HKCR", "HKU" };

@@ -1,5 +1,5 @@
 using System;
-using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -30,10 +30,6 @@ internal static class SectionRules
         ("AddService", 2), ("AddService", 3), ("AddInterface", 2), ("KmdfService", 1), ("UmdfService", 1),
         ("AddComponent", 2), ("AddSoftware", 2), ("AddEventProvider", 1), ("AddFilter", 2),
     };
-
-    private static readonly Regex Decoration = new(
-        @"^NT(?<arch>x86|amd64|arm|arm64|ia64)?(\.(?<major>\d*)(\.(?<minor>\d*)(\.(?<product>0x[0-9A-Fa-f]*|\d*)(\.(?<suite>0x[0-9A-Fa-f]*|\d*)(\.(?<build>\d*))?)?)?)?)?$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     public static void Check(InfCheck check)
     {
@@ -122,18 +118,16 @@ internal static class SectionRules
 
     private static void CheckDecoration(InfCheck check, InfEntry entry, string decoration)
     {
-        var match = Decoration.Match(decoration.Replace("$ARCH$", "amd64"));
-        if (!match.Success)
+        var version = TargetOsVersion.Parse(decoration);
+        if (version is null)
         {
             check.Report(1287, $"Invalid target OS version decoration '{decoration}' for model section name '{entry.Value}' under [Manufacturer] section.", entry);
             return;
         }
 
-        if (match.Groups["build"].Value.Length > 0
-            && match.Groups["major"].Value == "10"
-            && int.TryParse(match.Groups["build"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var build) && build < 14310)
+        if (version.Major == 10 && version.Build > 0 && version.Build < 14310)
         {
-            check.Report(1288, $"Invalid target OS version '10.0.{build}': with a build number it must be 10.0.14310 or later.", entry);
+            check.Report(1288, $"Invalid target OS version '10.0.{version.Build}': with a build number it must be 10.0.14310 or later.", entry);
         }
     }
 
@@ -158,11 +152,24 @@ internal static class SectionRules
 
     private static void WalkDirectives(InfCheck check, InfSection section)
     {
+        foreach (var (entry, name, install) in References(check, section))
+        {
+            Require(check, entry, name, walk: install);
+        }
+    }
+
+    /// <summary>
+    /// The section names an install section's directives give: <c>Install</c> is true for those that have directives
+    /// of their own (service, interface and component install sections, local <c>Needs</c>), false for lists
+    /// (<c>AddReg</c>, <c>CopyFiles</c>, ...).
+    /// </summary>
+    public static IEnumerable<(InfEntry Entry, string Name, bool Install)> References(InfCheck check, InfSection section)
+    {
         foreach (var (directive, index) in InstallReferences)
         {
             foreach (var entry in section.Find(directive).Where(e => e.Values.Count > index && e.Values[index].Length > 0))
             {
-                Require(check, entry, entry.Values[index], walk: true);
+                yield return (entry, entry.Values[index], true);
             }
         }
 
@@ -173,7 +180,7 @@ internal static class SectionRules
             {
                 foreach (var name in entry.Values.Where(v => v.Length > 0 && !(entry.KeyIs("CopyFiles") && v.StartsWith("@"))))
                 {
-                    Require(check, entry, name, walk: false);
+                    yield return (entry, name, false);
                 }
             }
             else if (entry.KeyIs("Needs"))
@@ -181,7 +188,7 @@ internal static class SectionRules
                 // Needed sections usually live in the included system INF; only local ones are checked.
                 foreach (var name in entry.Values.Where(v => v.Length > 0 && (check.Has(v) || !includes)))
                 {
-                    Require(check, entry, name, walk: true);
+                    yield return (entry, name, true);
                 }
             }
         }
@@ -209,7 +216,7 @@ internal static class SectionRules
         }
     }
 
-    private static bool IsInstallRoot(string name) =>
+    public static bool IsInstallRoot(string name) =>
         new[] { "DefaultInstall", "DefaultUninstall", "ClassInstall32" }.Any(root =>
             (name.Equals(root, StringComparison.OrdinalIgnoreCase) || name.StartsWith(root + ".NT", StringComparison.OrdinalIgnoreCase))
             && !InfCheck.Companions(root).Any(c => name.EndsWith(c.Substring(root.Length), StringComparison.OrdinalIgnoreCase)));

@@ -14,7 +14,7 @@ public class InfValidatorGoldenTests
 
     private static IEnumerable<string> Findings()
     {
-        foreach (var mode in new[] { InfVerifMode.Universal, InfVerifMode.Desktop, InfVerifMode.WindowsDriver })
+        foreach (var mode in new[] { InfVerifMode.Universal, InfVerifMode.Desktop, InfVerifMode.WindowsDriver, InfVerifMode.Whql })
         {
             foreach (var file in CorpusInfs.RelativePaths())
             {

@@ -77,6 +77,7 @@ public class InfValidatorRuleTests
     [InlineData(InfVerifMode.Universal)]
     [InlineData(InfVerifMode.Desktop)]
     [InlineData(InfVerifMode.WindowsDriver)]
+    [InlineData(InfVerifMode.Whql)]
     public void The_base_INF_is_valid_in_every_mode(InfVerifMode mode) => Assert.Empty(Validate(Valid, mode));
 
     [Theory]
@@ -101,7 +102,6 @@ public class InfValidatorRuleTests
     [InlineData("good.sys = 1", "good.sys = 2", "INF1273", "good.sys = 2")]
     [InlineData("good.sys = 1", "good.sys = 1\ngood.cat = 1", "INF1213", "good.cat = 1")]
     [InlineData("good.sys = 1", "good.sys = one", "INF1008", "good.sys = one")]
-    [InlineData("NTamd64.10.0...16299", "NTamd64", "INF1199", "%Mfg%")]
     [InlineData("StartType=3\n", "", "INF1013", "[Good.Service]")]
     [InlineData("StartType=3", "StartType=demand", "INF1014", "StartType")]
     [InlineData("ServiceBinary=%13%\\good.sys", "ServiceBinary=good.sys", "INF2085", "ServiceBinary")]
@@ -127,15 +127,18 @@ public class InfValidatorRuleTests
         var text = Change("CopyFiles=Good.Files", "CopyFiles=Good.Files\nAddReg=Good.Reg\n[Good.Reg]\nHKLM,Software\\Good,Value,,1");
 
         Assert.DoesNotContain(Validate(text, InfVerifMode.Universal), f => f.Code == "INF1320");
+        Assert.DoesNotContain(Validate(text, InfVerifMode.Desktop), f => f.Code == "INF1320");
         Assert.Equal(Severity.Error, Assert.Single(Validate(text, InfVerifMode.WindowsDriver), f => f.Code == "INF1320").Severity);
-        Assert.Equal(Severity.Error, Assert.Single(Validate(text, InfVerifMode.Desktop), f => f.Code == "INF1320").Severity);
+        Assert.Equal(Severity.Error, Assert.Single(Validate(text, InfVerifMode.Whql), f => f.Code == "INF1320").Severity);
     }
 
     [Theory]
     [InlineData("12", InfVerifMode.Universal, false)]
     [InlineData("12", InfVerifMode.Desktop, false)]
     [InlineData("12", InfVerifMode.WindowsDriver, true)]
-    [InlineData("16", InfVerifMode.Desktop, true)]
+    [InlineData("16", InfVerifMode.Desktop, false)]
+    [InlineData("12", InfVerifMode.Whql, false)]
+    [InlineData("16", InfVerifMode.Whql, true)]
     public void File_destinations_follow_each_modes_DIRID_rules(string dirid, InfVerifMode mode, bool reported)
     {
         var text = Change("DefaultDestDir = 13", $"DefaultDestDir = {dirid}");
@@ -153,13 +156,26 @@ public class InfValidatorRuleTests
     }
 
     [Fact]
-    public void Warnings_can_be_suppressed_or_made_errors_but_errors_cannot_be_suppressed()
+    public void Suppression_silences_a_code_whatever_its_severity_and_warnings_can_be_made_errors()
     {
         var text = Change("[Strings]", "[Orphan]\nKey=1\n\n[Strings]").Replace("Class=System", "Class=Sample");
 
-        Assert.DoesNotContain(Validate(text, suppress: new[] { 2083, 1284 }), f => f.Code == "INF2083");
-        Assert.Contains(Validate(text, suppress: new[] { 2083, 1284 }), f => f.Code == "INF1284");
+        Assert.Equal(new[] { "INF1284", "INF2083" }, Validate(text).Select(f => f.Code).Order());
+        Assert.Equal(new[] { "INF2083" }, Validate(text, suppress: new[] { 1284 }).Select(f => f.Code));
+        Assert.Empty(Validate(text, suppress: new[] { 2083, 1284 }));
         Assert.Equal(Severity.Error, Validate(text, warningsAsErrors: true).Single(f => f.Code == "INF2083").Severity);
+    }
+
+    [Fact]
+    public void Samples_silences_exactly_the_codes_Microsofts_samples_are_allowed()
+    {
+        var text = Change("[Strings]", "[Orphan]\nKey=1\n\n[Strings]").Replace("Class=System", "Class=Sample").Replace("PnpLockdown=1\n", "");
+        var options = new InfVerifOptions(Samples: true, WarningsAsErrors: true);
+
+        var findings = InfValidator.Validate(InfDocument.FromText("t.inf", text), options);
+
+        Assert.Equal(new[] { 1284, 1285, 1293, 2083, 2086 }, InfVerifOptions.SamplesCodes);
+        Assert.Equal("INF1324", Assert.Single(findings).Code);
     }
 
     [Fact]

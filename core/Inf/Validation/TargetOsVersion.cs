@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace WdkDriver.Core.Inf.Validation;
+
+/// <summary>
+/// A platform decoration, <c>NT[Architecture][.[OSMajor][.[OSMinor][.[ProductType][.[SuiteMask][.[BuildNumber]]]]]]</c>,
+/// as it decorates models sections in [Manufacturer] and [DefaultInstall] sections. Missing numbers are 0.
+/// </summary>
+internal sealed class TargetOsVersion
+{
+    private static readonly Regex Pattern = new(
+        @"^NT(?<arch>x86|amd64|arm|arm64|ia64|\$ARCH\$)?(\.(?<major>\d*)(\.(?<minor>\d*)(\.(?<product>0x[0-9A-Fa-f]*|\d*)(\.(?<suite>0x[0-9A-Fa-f]*|\d*)(\.(?<build>\d*))?)?)?)?)?$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private TargetOsVersion(string architecture, int major, int minor, int build)
+    {
+        Architecture = architecture;
+        Major = major;
+        Minor = minor;
+        Build = build;
+    }
+
+    /// <summary>The architecture as written (<c>amd64</c>, <c>$ARCH$</c> before stamping), or empty.</summary>
+    public string Architecture { get; }
+
+    public int Major { get; }
+
+    public int Minor { get; }
+
+    public int Build { get; }
+
+    /// <summary>The lowest version: what an undecorated section or a decoration without numbers installs on.</summary>
+    public static TargetOsVersion Any { get; } = new(string.Empty, 0, 0, 0);
+
+    public static TargetOsVersion? Parse(string decoration)
+    {
+        var match = Pattern.Match(decoration);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        return new TargetOsVersion(match.Groups["arch"].Value, Number(match, "major"), Number(match, "minor"), Number(match, "build"));
+    }
+
+    public bool IsAtLeast(int major, int minor, int build) =>
+        Major != major ? Major > major : Minor != minor ? Minor > minor : Build >= build;
+
+    private static int Number(Match match, string group) =>
+        int.TryParse(match.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+}
