@@ -2,12 +2,13 @@ using System.CommandLine;
 using WdkDriver.Cli;
 
 var reporter = new Reporter(Console.Out, Console.Error);
-var root = new RootCommand("wdkdriver: stamps, validates, catalogs and signs Windows driver packages.")
+var root = new RootCommand("wdkdriver: stamps, validates, catalogs, signs and packs Windows driver packages.")
 {
     StampCommand.Create(reporter),
     CheckInfCommand.Create(reporter),
     HashCommand.Create(reporter),
     CatalogCommand.Create(reporter),
+    CabCommand.Create(reporter),
     SigningCommands.Cert(reporter),
     SigningCommands.Sign(reporter),
     SigningCommands.Verify(reporter),

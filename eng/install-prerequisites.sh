@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing drivers here needs, from Debian's archive: Rust with the Windows standard
 # library (rustc, cargo, libstd-rust-dev-windows), mingw-w64, which links the drivers, clang and lld, which link an
-# ARM64 driver for the tests, wine, which loads the drivers for their test runs, and osslsigncode and openssl, which
-# the tests use as independent checkers of signatures and catalogs. Safe to run again.
+# ARM64 driver for the tests, wine, which loads the drivers for their test runs, osslsigncode and openssl, which
+# the tests use as independent checkers of signatures and catalogs, and gcab and cabextract, the independent cabinet
+# readers and writers. Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   gcc-mingw-w64-x86-64-win32 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64
   clang lld
   wine64 wine
+  gcab cabextract
 )
 
 missing=()

@@ -91,3 +91,12 @@ public sealed class NativeAotFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(Requirements.FindOnPath("clang") is not null, "clang (for Native AOT)");
     }
 }
+
+/// <summary>A test that checks cabinets with gcab and cabextract, the independent readers and writers.</summary>
+public sealed class CabToolsFactAttribute : FactAttribute
+{
+    public CabToolsFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("gcab") is not null && Requirements.FindOnPath("cabextract") is not null, "gcab or cabextract");
+    }
+}

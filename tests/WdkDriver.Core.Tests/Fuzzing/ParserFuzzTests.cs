@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Cargo;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
@@ -80,6 +81,30 @@ public class ParserFuzzTests : IDisposable
             var path = temp.Combine("fuzz.cat");
             File.WriteAllBytes(path, bytes);
             return SignatureVerifier.VerifyCatalog(path, trust).Count == 0;
+        });
+    }
+
+    [Fact]
+    public void The_cabinet_reader_and_extractor()
+    {
+        var seeds = new List<byte[]>();
+        foreach (var compression in new[] { CabinetCompression.MsZip, CabinetCompression.None })
+        {
+            var a = temp.Write("seed/Pkg/a.inf", string.Concat(Enumerable.Range(0, 3000).Select(i => $"line {i}\n")));
+            var b = temp.Write("seed/Pkg/b.sys", "MZ" + new string('x', 40000));
+            var cab = temp.Combine($"seed-{compression}.cab");
+            CabinetWriter.Write(cab, new[] { new CabinetSource("Pkg\\a.inf", a), new CabinetSource("Pkg\\b.sys", b) }, compression, new DateTime(2026, 11, 30));
+            seeds.Add(File.ReadAllBytes(cab));
+        }
+
+        var extractTo = temp.Combine("fuzz-extract");
+        Fuzz("cab", seeds, bytes =>
+        {
+            using var cabinet = Cabinet.Read(new MemoryStream(bytes, writable: false), "fuzz.cab");
+            cabinet.Test();
+            cabinet.ExtractTo(extractTo);
+            Assert.All(Directory.EnumerateFiles(extractTo, "*", SearchOption.AllDirectories), f => Assert.StartsWith(extractTo, Path.GetFullPath(f)));
+            return true;
         });
     }
 

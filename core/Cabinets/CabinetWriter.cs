@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
+
+namespace WdkDriver.Core.Cabinets;
+
+public enum CabinetCompression
+{
+    /// <summary>Stored blocks (typeCompress 0).</summary>
+    None = 0,
+
+    /// <summary>MSZIP: "CK" and a raw deflate stream per 32 KiB block, as makecab writes for attestation.</summary>
+    MsZip = 1,
+}
+
+/// <summary>A file to put into a cabinet: its name inside (relative, backslashes) and where its bytes are.</summary>
+public sealed record CabinetSource(string Name, string Path);
+
+/// <summary>
+/// Writes one deterministic cabinet: one folder, files in ordinal order of their UTF-8 names, the folder stream cut
+/// into 32 KiB blocks across file boundaries, each MSZIP block compressed on its own (no history from earlier blocks),
+/// real checksums, one time for every file, attributes 0x20 (+0x80 for UTF-8 names), setID 0 and no reserve area
+/// (signing adds it). The same files, time and runtime give the same bytes.
+/// </summary>
+public static class CabinetWriter
+{
+    /// <summary>Writes the cabinet atomically: the path holds the old file or the whole new one, never a part.</summary>
+    public static void Write(string path, IReadOnlyList<CabinetSource> files, CabinetCompression compression, DateTime time) =>
+        AtomicFile.Write(
+            path,
+            temporary =>
+            {
+                using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+                Write(output, files, compression, time);
+            },
+            ErrorCodes.CabinetWriteFailed);
+
+    /// <summary>Writes the cabinet to a seekable stream, from its current position.</summary>
+    public static void Write(Stream output, IReadOnlyList<CabinetSource> files, CabinetCompression compression, DateTime time)
+    {
+        var entries = Plan(files);
+        var (date, clock) = CabinetFormat.DosDateTime(time);
+        var start = output.Position;
+
+        var headerSize = CabinetFormat.HeaderSize + CabinetFormat.FolderSize + entries.Sum(e => CabinetFormat.FileHeaderSize + e.Name.Length + 1);
+        output.Write(new byte[headerSize], 0, headerSize);
+
+        var blocks = WriteBlocks(output, entries, compression);
+        var end = output.Position;
+        if (end - start > int.MaxValue)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"The cabinet would be {end - start} bytes; a cabinet holds at most 2 GiB."));
+        }
+
+        var header = new Writer(headerSize);
+        header.U32(CabinetFormat.Signature);
+        header.U32(0);
+        header.U32((uint)(end - start));
+        header.U32(0);
+        header.U32((uint)(CabinetFormat.HeaderSize + CabinetFormat.FolderSize));
+        header.U32(0);
+        header.U8(3);
+        header.U8(1);
+        header.U16(1);
+        header.U16((ushort)entries.Count);
+        header.U16(0);
+        header.U16(0);
+        header.U16(0);
+
+        header.U32((uint)headerSize);
+        header.U16((ushort)blocks);
+        header.U16((ushort)compression);
+
+        long offset = 0;
+        foreach (var entry in entries)
+        {
+            header.U32((uint)entry.Size);
+            header.U32((uint)offset);
+            header.U16(0);
+            header.U16(date);
+            header.U16(clock);
+            header.U16(entry.Name.Any(b => b > 0x7F) ? (ushort)(CabinetFormat.AttributeArchive | CabinetFormat.AttributeNameIsUtf8) : CabinetFormat.AttributeArchive);
+            header.Bytes(entry.Name);
+            header.U8(0);
+            offset += entry.Size;
+        }
+
+        output.Position = start;
+        output.Write(header.Buffer, 0, headerSize);
+        output.Position = end;
+    }
+
+    private sealed record Entry(byte[] Name, string Path, long Size);
+
+    /// <summary>Checks names and sizes before anything is written, and sorts the files.</summary>
+    private static List<Entry> Plan(IReadOnlyList<CabinetSource> files)
+    {
+        if (files.Count == 0 || files.Count > ushort.MaxValue)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"A cabinet holds 1 to 65535 files; {files.Count} were given."));
+        }
+
+        var entries = new List<Entry>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            if (CabinetNames.Problem(file.Name, out var name) is { } problem)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"'{file.Name}' cannot be a name in a cabinet: it has {problem}.", file.Path));
+            }
+
+            if (!seen.Add(name))
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"'{name}' is in the cabinet twice (names are compared as Windows does, ignoring case).", file.Path));
+            }
+
+            FileInfo info;
+            try
+            {
+                info = new FileInfo(file.Path);
+                _ = info.Length;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"Cannot read '{file.Path}' for the cabinet: {e.Message}", file.Path), e);
+            }
+
+            entries.Add(new Entry(CabinetFormat.Utf8.GetBytes(name), file.Path, info.Length));
+        }
+
+        if (entries.Sum(e => e.Size) > CabinetFormat.MaxFolderSize)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"The files add up to {entries.Sum(e => e.Size)} bytes; a cabinet folder holds at most {CabinetFormat.MaxFolderSize}."));
+        }
+
+        entries.Sort((a, b) => CompareOrdinal(a.Name, b.Name));
+        return entries;
+    }
+
+    /// <summary>Streams every file through 32 KiB blocks; returns the number of CFDATA blocks written.</summary>
+    private static int WriteBlocks(Stream output, List<Entry> entries, CabinetCompression compression)
+    {
+        var chunk = new byte[CabinetFormat.BlockSize];
+        var filled = 0;
+        var blocks = 0;
+        var encoded = new MemoryStream(CabinetFormat.BlockSize + 64);
+        foreach (var entry in entries)
+        {
+            using var input = Open(entry.Path);
+            long left = entry.Size;
+            while (left > 0)
+            {
+                var read = input.Read(chunk, filled, (int)Math.Min(chunk.Length - filled, left));
+                if (read <= 0)
+                {
+                    throw Changed(entry);
+                }
+
+                filled += read;
+                left -= read;
+                if (filled == chunk.Length)
+                {
+                    WriteBlock(output, chunk, filled, compression, encoded);
+                    blocks++;
+                    filled = 0;
+                }
+            }
+
+            if (input.ReadByte() >= 0)
+            {
+                throw Changed(entry);
+            }
+        }
+
+        if (filled > 0)
+        {
+            WriteBlock(output, chunk, filled, compression, encoded);
+            blocks++;
+        }
+
+        return blocks;
+    }
+
+    private static void WriteBlock(Stream output, byte[] chunk, int count, CabinetCompression compression, MemoryStream encoded)
+    {
+        encoded.SetLength(0);
+        if (compression == CabinetCompression.MsZip)
+        {
+            encoded.WriteByte((byte)'C');
+            encoded.WriteByte((byte)'K');
+            using (var deflate = new DeflateStream(encoded, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                deflate.Write(chunk, 0, count);
+            }
+
+            // Incompressible data: one stored deflate block keeps the block within what every reader accepts.
+            if (encoded.Length > CabinetFormat.BlockSize + 12)
+            {
+                encoded.SetLength(0);
+                encoded.Write(new byte[] { (byte)'C', (byte)'K', 1, (byte)count, (byte)(count >> 8), (byte)~count, (byte)(~count >> 8) }, 0, 7);
+                encoded.Write(chunk, 0, count);
+            }
+        }
+        else
+        {
+            encoded.Write(chunk, 0, count);
+        }
+
+        var payload = encoded.GetBuffer();
+        var length = (ushort)encoded.Length;
+        var header = new Writer(CabinetFormat.DataHeaderSize);
+        header.U32(CabinetFormat.Checksum(payload, 0, length, length, (ushort)count));
+        header.U16(length);
+        header.U16((ushort)count);
+        output.Write(header.Buffer, 0, CabinetFormat.DataHeaderSize);
+        output.Write(payload, 0, length);
+    }
+
+    private static Stream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"Cannot read '{path}' for the cabinet: {e.Message}", path), e);
+        }
+    }
+
+    private static WdkException Changed(Entry entry) =>
+        new(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"'{entry.Path}' changed size while the cabinet was written; write it again once the file is complete.", entry.Path));
+
+    private static int CompareOrdinal(byte[] a, byte[] b)
+    {
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] != b[i])
+            {
+                return a[i].CompareTo(b[i]);
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
+    }
+
+    /// <summary>Little-endian fields into a fixed buffer.</summary>
+    private sealed class Writer
+    {
+        private int position;
+
+        public Writer(int size) => Buffer = new byte[size];
+
+        public byte[] Buffer { get; }
+
+        public void U8(byte value) => Buffer[position++] = value;
+
+        public void U16(ushort value)
+        {
+            U8((byte)value);
+            U8((byte)(value >> 8));
+        }
+
+        public void U32(uint value)
+        {
+            U16((ushort)value);
+            U16((ushort)(value >> 16));
+        }
+
+        public void Bytes(byte[] value)
+        {
+            Array.Copy(value, 0, Buffer, position, value.Length);
+            position += value.Length;
+        }
+    }
+}
