@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using WdkDriver.Core.Inf;
 using WdkDriver.Sdk.Tasks;
 
 namespace WdkDriver.Core.Tests;
@@ -81,20 +82,34 @@ public class TaskTests : IDisposable
     [Fact]
     public void ValidateInf_takes_samples_and_an_InfVerifMode_that_overrides_the_platform()
     {
-        var inf = Path.Combine(RepositoryPaths.Corpus, "inf", "windows-driver-samples", "storage", "class", "disk", "src", "diskdev.inf");
-        ValidateInf Task(TestBuildEngine engine, string? mode, bool samples) => new()
+        // The echo sample as the WDK stamps it (Class=Sample: an error unless /samples) and the disk sample (DIRID 12,
+        // which /w rejects and /h allows).
+        var disk = Path.Combine(RepositoryPaths.Corpus, "inf", "windows-driver-samples", "storage", "class", "disk", "src", "diskdev.inf");
+        var echo = Path.Combine(RepositoryPaths.Corpus, "inf", "windows-driver-samples", "general", "echo", "kmdf", "driver", "AutoSync", "echo.inx");
+        var stamped = InfStamper.Stamp(InfDocument.Load(echo), new StampOptions("amd64", DriverVer.Parse("11/30/2026,1.0.0.0"), KmdfVersion: "1.33"));
+        var inf = temp.Write("echo.inf", "");
+        File.WriteAllBytes(inf, stamped.ToBytes());
+        (bool Passed, TestBuildEngine Engine) Run(string? mode, bool samples)
         {
-            BuildEngine = engine, Files = new ITaskItem[] { new TaskItem(inf) }, DriverTargetPlatform = "Desktop", Mode = mode, Samples = samples, TreatWarningsAsErrors = true,
-        };
+            var engine = new TestBuildEngine();
+            var task = new ValidateInf
+            {
+                BuildEngine = engine, Files = new ITaskItem[] { new TaskItem(inf), new TaskItem(disk) }, DriverTargetPlatform = "Desktop", Mode = mode, Samples = samples, TreatWarningsAsErrors = true,
+            };
+            return (task.Execute(), engine);
+        }
 
-        var desktop = new TestBuildEngine();
-        var whql = new TestBuildEngine();
-        var windows = new TestBuildEngine();
+        var withoutSamples = Run(null, samples: false);
+        var desktop = Run(null, samples: true);
+        var whql = Run("whql", samples: true);
+        var windows = Run("Windows Driver", samples: true);
 
-        Assert.True(Task(desktop, null, samples: true).Execute(), desktop.Log);
-        Assert.True(Task(whql, "whql", samples: true).Execute(), whql.Log);
-        Assert.False(Task(windows, "Windows Driver", samples: true).Execute());
-        Assert.Contains(windows.Errors, e => e.Code == "INF1322");
+        Assert.False(withoutSamples.Passed);
+        Assert.Equal("INF1284", Assert.Single(withoutSamples.Engine.Errors).Code);
+        Assert.True(desktop.Passed, desktop.Engine.Log);
+        Assert.True(whql.Passed, whql.Engine.Log);
+        Assert.False(windows.Passed);
+        Assert.Contains(windows.Engine.Errors, e => e.Code == "INF1322");
     }
 
     [Fact]

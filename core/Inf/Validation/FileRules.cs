@@ -39,14 +39,11 @@ internal static class FileRules
             }
         }
 
-        var destinations = check.Named("DestinationDirs").SelectMany(s => s.Entries).Where(e => e.Key is not null).ToList();
-        var defaultDestination = destinations.FirstOrDefault(e => e.KeyIs("DefaultDestDir"));
-
         foreach (var copy in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)).SelectMany(s => s.Find("CopyFiles")))
         {
             foreach (var list in copy.Values.Where(v => v.Length > 0 && !v.StartsWith("@") && check.Has(v)))
             {
-                if (defaultDestination is null && !destinations.Any(e => e.KeyIs(list)))
+                if (check.DestinationOf(list) is null)
                 {
                     check.Report(1275, $"Section '{list}' is not listed in [DestinationDirs], and there is no DefaultDestDir.", copy);
                 }
@@ -55,8 +52,7 @@ internal static class FileRules
 
         foreach (var (at, list, name, source) in check.CopiedFiles())
         {
-            var destination = (list is null ? null : destinations.FirstOrDefault(e => e.KeyIs(list))) ?? defaultDestination;
-            CheckFile(check, at, name, source, destination, sourceNames);
+            CheckFile(check, at, name, source, check.DestinationOf(list), sourceNames);
         }
     }
 

@@ -60,6 +60,19 @@ internal sealed class InfCheck
         }
     }
 
+    /// <summary>
+    /// The [DestinationDirs] entry a CopyFiles target goes to: its own entry, else DefaultDestDir (always, for a
+    /// single <c>@file</c> or null); null when there is neither.
+    /// </summary>
+    public InfEntry? DestinationOf(string? list)
+    {
+        destinations ??= Named("DestinationDirs").SelectMany(s => s.Entries).Where(e => e.Key is not null).ToList();
+        return (list is null || list.StartsWith("@", StringComparison.Ordinal) ? null : destinations.FirstOrDefault(e => e.KeyIs(list)))
+            ?? destinations.FirstOrDefault(e => e.KeyIs("DefaultDestDir"));
+    }
+
+    private List<InfEntry>? destinations;
+
     public IEnumerable<InfSection> Named(string name) => Document.FindSections(name);
 
     public string Resolve(string value) => Strings.Resolve(value);

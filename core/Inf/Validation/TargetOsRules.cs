@@ -43,10 +43,9 @@ internal static class TargetOsRules
     {
         foreach (var manufacturer in check.Named("Manufacturer").SelectMany(s => s.Entries).Where(e => e.Value.Length > 0))
         {
-            var decorations = manufacturer.Values.Skip(1).Where(d => d.Length > 0).ToList();
-            foreach (var decoration in decorations.Count == 0 ? new[] { string.Empty } : decorations.ToArray())
+            foreach (var decoration in manufacturer.Values.Skip(1).Where(d => d.Length > 0).DefaultIfEmpty(string.Empty))
             {
-                var from = decoration.Length == 0 ? TargetOsVersion.Any : TargetOsVersion.Parse(decoration);
+                var from = TargetOsVersion.Parse(decoration);
                 if (from is null)
                 {
                     continue; // INF1287 reports it.
@@ -67,8 +66,7 @@ internal static class TargetOsRules
         foreach (var root in check.Document.Sections.Where(s => s.Name.StartsWith("DefaultInstall", StringComparison.OrdinalIgnoreCase) && SectionRules.IsInstallRoot(s.Name)))
         {
             var decoration = root.Name.Length > "DefaultInstall.".Length ? root.Name.Substring("DefaultInstall.".Length) : string.Empty;
-            var from = decoration.Length == 0 ? TargetOsVersion.Any : TargetOsVersion.Parse(decoration);
-            if (from is not null)
+            if (TargetOsVersion.Parse(decoration) is { } from)
             {
                 yield return (root, from, "installs");
             }
@@ -117,7 +115,7 @@ internal static class TargetOsRules
     {
         foreach (var entry in section.Entries)
         {
-            if (entry.KeyIs("CopyFiles") && entry.Values.Any(list => list.Length > 0 && IsDirid13(check, Destination(check, list))))
+            if (entry.KeyIs("CopyFiles") && entry.Values.Any(list => list.Length > 0 && IsDirid13(check, check.DestinationOf(list))))
             {
                 yield return entry;
             }
@@ -126,13 +124,6 @@ internal static class TargetOsRules
                 yield return entry;
             }
         }
-    }
-
-    private static InfEntry? Destination(InfCheck check, string list)
-    {
-        var destinations = check.Named("DestinationDirs").SelectMany(s => s.Entries).Where(e => e.Key is not null).ToList();
-        return (list.StartsWith("@", StringComparison.Ordinal) ? null : destinations.FirstOrDefault(e => e.KeyIs(list)))
-            ?? destinations.FirstOrDefault(e => e.KeyIs("DefaultDestDir"));
     }
 
     private static bool IsDirid13(InfCheck check, InfEntry? destination) =>

@@ -30,11 +30,14 @@ internal sealed class TargetOsVersion
 
     public int Build { get; }
 
-    /// <summary>The lowest version: what an undecorated section or a decoration without numbers installs on.</summary>
-    public static TargetOsVersion Any { get; } = new(string.Empty, 0, 0, 0);
-
+    /// <summary>The decoration's version; an empty one (an undecorated section) installs on any version. Null: invalid.</summary>
     public static TargetOsVersion? Parse(string decoration)
     {
+        if (decoration.Length == 0)
+        {
+            return new TargetOsVersion(string.Empty, 0, 0, 0);
+        }
+
         var match = Pattern.Match(decoration);
         if (!match.Success)
         {
