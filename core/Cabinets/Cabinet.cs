@@ -69,7 +69,7 @@ public sealed class Cabinet : IDisposable
     public void Dispose() => stream.Dispose();
 
     /// <summary>Decodes every folder and checks every checksum and file extent, writing nothing.</summary>
-    public void Test() => Decode((_, _, _, _) => { });
+    public void Test() => Decode((_, _, _, _, _) => { });
 
     /// <summary>
     /// Extracts every file below <paramref name="directory"/>: names are checked first (nothing outside the folder,
@@ -81,26 +81,24 @@ public sealed class Cabinet : IDisposable
         var root = Path.GetFullPath(directory);
         var targets = Targets(root);
         var staging = Path.Combine(root, ".wdkdriver-extract-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+        var staged = targets.Select(target => Path.Combine(staging, target.Substring(root.Length + 1))).ToList();
         var open = new Dictionary<int, FileStream>();
         try
         {
-            Directory.CreateDirectory(staging);
-            for (var i = 0; i < Entries.Count; i++)
+            foreach (var folder in staged.Select(Path.GetDirectoryName).Distinct())
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Staged(staging, root, targets[i]))!);
-                File.Create(Staged(staging, root, targets[i])).Dispose();
+                Directory.CreateDirectory(folder!);
             }
 
-            Decode((index, data, offset, count) =>
+            Decode((index, data, offset, count, complete) =>
             {
                 if (!open.TryGetValue(index, out var output))
                 {
-                    output = new FileStream(Staged(staging, root, targets[index]), FileMode.Open, FileAccess.Write);
-                    open[index] = output;
+                    open[index] = output = new FileStream(staged[index], FileMode.CreateNew, FileAccess.Write);
                 }
 
                 output.Write(data, offset, count);
-                if (output.Length == Entries[index].Size)
+                if (complete)
                 {
                     output.Dispose();
                     open.Remove(index);
@@ -110,14 +108,13 @@ public sealed class Cabinet : IDisposable
             for (var i = 0; i < Entries.Count; i++)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(targets[i])!);
-                var staged = Staged(staging, root, targets[i]);
-                File.SetLastWriteTime(staged, Entries[i].Time);
+                File.SetLastWriteTime(staged[i], Entries[i].Time);
                 if (File.Exists(targets[i]))
                 {
                     File.Delete(targets[i]);
                 }
 
-                File.Move(staged, targets[i]);
+                File.Move(staged[i], targets[i]);
             }
 
             return targets;
@@ -139,8 +136,6 @@ public sealed class Cabinet : IDisposable
             }
         }
     }
-
-    private static string Staged(string staging, string root, string target) => Path.Combine(staging, target.Substring(root.Length + 1));
 
     /// <summary>The full path of each entry below the root, refusing any name that would leave it or collide.</summary>
     private List<string> Targets(string root)
@@ -272,12 +267,16 @@ public sealed class Cabinet : IDisposable
         return bytes.Take(end).ToArray();
     }
 
-    /// <summary>Decodes each folder's blocks and hands every file's bytes, in order, to <paramref name="write"/>.</summary>
-    private void Decode(Action<int, byte[], int, int> write)
+    /// <summary>
+    /// Decodes each folder's blocks and hands every file's bytes, in order, to <paramref name="write"/> (entry index,
+    /// buffer, offset, count, whether the file is now complete).
+    /// </summary>
+    private void Decode(Action<int, byte[], int, int, bool> write)
     {
+        var byFolder = Enumerable.Range(0, Entries.Count).ToLookup(i => Entries[i].Folder);
         for (var f = 0; f < folders.Count; f++)
         {
-            var members = Enumerable.Range(0, Entries.Count).Where(i => Entries[i].Folder == f).OrderBy(i => Entries[i].Offset).ToList();
+            var members = byFolder[f].OrderBy(i => Entries[i].Offset).ToList();
             if (members.Count == 0)
             {
                 continue;
@@ -290,26 +289,36 @@ public sealed class Cabinet : IDisposable
                 throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetCompressionUnsupported, $"Folder {f + 1} is compressed with {kind}; only stored and MSZIP folders are supported (gcab and makecab's MSZIP default write those).", path));
             }
 
+            foreach (var empty in members.Where(i => Entries[i].Size == 0))
+            {
+                write(empty, Array.Empty<byte>(), 0, 0, true);
+            }
+
             var needed = members.Max(i => Entries[i].Offset + Entries[i].Size);
             long produced = 0;
             var history = new Window();
             var position = start;
+            var first = 0; // members before this one are complete
             for (var b = 0; b < blocks && produced < needed; b++)
             {
                 var (data, count, next) = DecodeBlock(position, compression & 0xF, history, f, b);
                 position = next;
-                foreach (var i in members)
+                for (var m = first; m < members.Count && Entries[members[m]].Offset < produced + count; m++)
                 {
-                    var entry = Entries[i];
+                    var entry = Entries[members[m]];
                     var from = Math.Max(entry.Offset, produced);
                     var to = Math.Min(entry.Offset + entry.Size, produced + count);
                     if (from < to)
                     {
-                        write(i, data, (int)(from - produced), (int)(to - from));
+                        write(members[m], data, (int)(from - produced), (int)(to - from), to == entry.Offset + entry.Size);
                     }
                 }
 
                 produced += count;
+                while (first < members.Count && Entries[members[first]].Offset + Entries[members[first]].Size <= produced)
+                {
+                    first++;
+                }
             }
 
             if (produced < needed)

@@ -49,48 +49,48 @@ public static class CabinetWriter
         var headerSize = CabinetFormat.HeaderSize + CabinetFormat.FolderSize + entries.Sum(e => CabinetFormat.FileHeaderSize + e.Name.Length + 1);
         output.Write(new byte[headerSize], 0, headerSize);
 
-        var blocks = WriteBlocks(output, entries, compression);
+        using var writer = new BinaryWriter(output, CabinetFormat.Utf8, leaveOpen: true);
+        var blocks = WriteBlocks(writer, entries, compression);
         var end = output.Position;
         if (end - start > int.MaxValue)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.CabinetInputInvalid, $"The cabinet would be {end - start} bytes; a cabinet holds at most 2 GiB."));
         }
 
-        var header = new Writer(headerSize);
-        header.U32(CabinetFormat.Signature);
-        header.U32(0);
-        header.U32((uint)(end - start));
-        header.U32(0);
-        header.U32((uint)(CabinetFormat.HeaderSize + CabinetFormat.FolderSize));
-        header.U32(0);
-        header.U8(3);
-        header.U8(1);
-        header.U16(1);
-        header.U16((ushort)entries.Count);
-        header.U16(0);
-        header.U16(0);
-        header.U16(0);
+        output.Position = start;
+        writer.Write(CabinetFormat.Signature);
+        writer.Write((uint)0);
+        writer.Write((uint)(end - start));
+        writer.Write((uint)0);
+        writer.Write((uint)(CabinetFormat.HeaderSize + CabinetFormat.FolderSize));
+        writer.Write((uint)0);
+        writer.Write((byte)3);
+        writer.Write((byte)1);
+        writer.Write((ushort)1);
+        writer.Write((ushort)entries.Count);
+        writer.Write((ushort)0); // flags: no reserve until signed
+        writer.Write((ushort)0); // setID
+        writer.Write((ushort)0); // iCabinet
 
-        header.U32((uint)headerSize);
-        header.U16((ushort)blocks);
-        header.U16((ushort)compression);
+        writer.Write((uint)headerSize);
+        writer.Write((ushort)blocks);
+        writer.Write((ushort)compression);
 
         long offset = 0;
         foreach (var entry in entries)
         {
-            header.U32((uint)entry.Size);
-            header.U32((uint)offset);
-            header.U16(0);
-            header.U16(date);
-            header.U16(clock);
-            header.U16(entry.Name.Any(b => b > 0x7F) ? (ushort)(CabinetFormat.AttributeArchive | CabinetFormat.AttributeNameIsUtf8) : CabinetFormat.AttributeArchive);
-            header.Bytes(entry.Name);
-            header.U8(0);
+            writer.Write((uint)entry.Size);
+            writer.Write((uint)offset);
+            writer.Write((ushort)0);
+            writer.Write(date);
+            writer.Write(clock);
+            writer.Write(entry.Name.Any(b => b > 0x7F) ? (ushort)(CabinetFormat.AttributeArchive | CabinetFormat.AttributeNameIsUtf8) : CabinetFormat.AttributeArchive);
+            writer.Write(entry.Name);
+            writer.Write((byte)0);
             offset += entry.Size;
         }
 
-        output.Position = start;
-        output.Write(header.Buffer, 0, headerSize);
+        writer.Flush();
         output.Position = end;
     }
 
@@ -142,7 +142,7 @@ public static class CabinetWriter
     }
 
     /// <summary>Streams every file through 32 KiB blocks; returns the number of CFDATA blocks written.</summary>
-    private static int WriteBlocks(Stream output, List<Entry> entries, CabinetCompression compression)
+    private static int WriteBlocks(BinaryWriter output, List<Entry> entries, CabinetCompression compression)
     {
         var chunk = new byte[CabinetFormat.BlockSize];
         var filled = 0;
@@ -185,7 +185,7 @@ public static class CabinetWriter
         return blocks;
     }
 
-    private static void WriteBlock(Stream output, byte[] chunk, int count, CabinetCompression compression, MemoryStream encoded)
+    private static void WriteBlock(BinaryWriter output, byte[] chunk, int count, CabinetCompression compression, MemoryStream encoded)
     {
         encoded.SetLength(0);
         if (compression == CabinetCompression.MsZip)
@@ -212,11 +212,9 @@ public static class CabinetWriter
 
         var payload = encoded.GetBuffer();
         var length = (ushort)encoded.Length;
-        var header = new Writer(CabinetFormat.DataHeaderSize);
-        header.U32(CabinetFormat.Checksum(payload, 0, length, length, (ushort)count));
-        header.U16(length);
-        header.U16((ushort)count);
-        output.Write(header.Buffer, 0, CabinetFormat.DataHeaderSize);
+        output.Write(CabinetFormat.Checksum(payload, 0, length, length, (ushort)count));
+        output.Write(length);
+        output.Write((ushort)count);
         output.Write(payload, 0, length);
     }
 
@@ -246,35 +244,5 @@ public static class CabinetWriter
         }
 
         return a.Length.CompareTo(b.Length);
-    }
-
-    /// <summary>Little-endian fields into a fixed buffer.</summary>
-    private sealed class Writer
-    {
-        private int position;
-
-        public Writer(int size) => Buffer = new byte[size];
-
-        public byte[] Buffer { get; }
-
-        public void U8(byte value) => Buffer[position++] = value;
-
-        public void U16(ushort value)
-        {
-            U8((byte)value);
-            U8((byte)(value >> 8));
-        }
-
-        public void U32(uint value)
-        {
-            U16((ushort)value);
-            U16((ushort)(value >> 16));
-        }
-
-        public void Bytes(byte[] value)
-        {
-            Array.Copy(value, 0, Buffer, position, value.Length);
-            position += value.Length;
-        }
     }
 }
