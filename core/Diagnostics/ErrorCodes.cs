@@ -71,13 +71,13 @@ public static class ErrorCodes
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";
     public const string PackageArchiveFailed = "WDK5004";
-    public const string CabinetInputInvalid = "WDK5010";
-    public const string CabinetWriteFailed = "WDK5011";
-    public const string CabinetMalformed = "WDK5012";
-    public const string CabinetChecksumMismatch = "WDK5013";
-    public const string CabinetCompressionUnsupported = "WDK5014";
-    public const string CabinetUnsafeName = "WDK5015";
-    public const string CabinetExtractFailed = "WDK5016";
+    public const string CabinetInputInvalid = "WDK5020";
+    public const string CabinetWriteFailed = "WDK5021";
+    public const string CabinetMalformed = "WDK5022";
+    public const string CabinetChecksumMismatch = "WDK5023";
+    public const string CabinetCompressionUnsupported = "WDK5024";
+    public const string CabinetUnsafeName = "WDK5025";
+    public const string CabinetExtractFailed = "WDK5026";
 
     // WDK6xxx: driver test runs.
     public const string DriverTestWineMissing = "WDK6001";

@@ -34,7 +34,7 @@ public class CabCommandTests : IDisposable
         var result = Wdkdriver.Run("cab", "extract", bogus, "-o", temp.Combine("out"));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"{bogus}: error WDK5012:", result.Error);
+        Assert.Contains($"{bogus}: error WDK5022:", result.Error);
         Assert.DoesNotContain("Exception", result.Error);
     }
 }

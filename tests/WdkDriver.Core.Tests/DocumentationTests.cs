@@ -28,4 +28,14 @@ public class DocumentationTests
         Assert.Contains("WDK5013", codes);
         Assert.All(codes, code => Assert.Contains($"| {code} |", Readme));
     }
+
+    [Fact]
+    public void No_code_means_two_things()
+    {
+        var codeOfCode = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
+        var rows = Regex.Matches(Readme, @"^\| (WDK\d{4}) \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Empty(codeOfCode.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Empty(rows.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
 }
