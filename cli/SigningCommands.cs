@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
@@ -42,13 +43,13 @@ internal static class SigningCommands
 
     public static Command Sign(Reporter reporter)
     {
-        var files = new Argument<FileInfo[]>("file") { Description = "PE files and catalogs to sign in place.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("file") { Description = "PE files, catalogs and cabinets to sign in place.", Arity = ArgumentArity.OneOrMore };
         var pfx = new Option<FileInfo?>("--pfx") { Description = "The signing certificate (.pfx)." };
         var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding the .pfx password." };
         var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
         var test = new Option<bool>("--test") { Description = "The per-user default test certificate (created on first use)." };
         var timestamp = new Option<Uri?>("--timestamp") { Description = "An RFC 3161 time-stamping server URL (signtool's /tr)." };
-        var command = new Command("sign", "Signs PE files (embedded) and catalogs in place, replacing an earlier signature.") { files, pfx, passwordVariable, testCert, test, timestamp };
+        var command = new Command("sign", "Signs PE files and cabinets (embedded) and catalogs in place, replacing an earlier signature.") { files, pfx, passwordVariable, testCert, test, timestamp };
         command.SetAction(parse => reporter.Run(() =>
         {
             var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test) }.Count(x => x);
@@ -113,7 +114,10 @@ internal static class SigningCommands
 
         var findings = new List<Diagnostic>();
         var isCatalog = target.Name.EndsWith(".cat", StringComparison.OrdinalIgnoreCase);
-        findings.AddRange(isCatalog ? SignatureVerifier.VerifyCatalog(target.FullName, trust) : SignatureVerifier.VerifyPe(target.FullName, trust) ?? Array.Empty<Diagnostic>());
+        findings.AddRange(
+            isCatalog ? SignatureVerifier.VerifyCatalog(target.FullName, trust)
+            : File.Exists(target.FullName) && CabinetSigningLayout.IsCabinet(target.FullName) ? SignatureVerifier.VerifyCabinet(target.FullName, trust)
+            : SignatureVerifier.VerifyPe(target.FullName, trust) ?? Array.Empty<Diagnostic>());
         if (catalog is not null)
         {
             findings.AddRange(SignatureVerifier.VerifyCatalog(catalog.FullName, trust));

@@ -15,7 +15,7 @@ namespace WdkDriver.Core.Signing;
 /// <summary>
 /// Signs files for a build: with a certificate (the per-user test certificate, or a production PFX whose password
 /// comes from an environment variable), or with an external command (HSMs, cloud signing services) given as a
-/// template with a <c>{file}</c> placeholder. PE files get an embedded signature, catalogs a signed CTL.
+/// template with a <c>{file}</c> placeholder. PE files and cabinets get an embedded signature, catalogs a signed CTL.
 /// </summary>
 public sealed class FileSigner
 {
@@ -134,16 +134,14 @@ public sealed class FileSigner
 
         try
         {
-            bool isPe;
-            using (var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 4096))
+            switch (Kind(source))
             {
-                isPe = PeImage.TryRead(stream, source) is not null;
-            }
-
-            if (isPe)
-            {
-                PeSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
-                return;
+                case SignedKind.Pe:
+                    PeSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                    return;
+                case SignedKind.Cabinet:
+                    CabinetSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                    return;
             }
 
             var signed = Catalogs.CatalogSigner.Sign(File.ReadAllBytes(source), source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
@@ -153,6 +151,24 @@ public sealed class FileSigner
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to sign it: {e.Message}", source), e);
         }
+    }
+
+    private enum SignedKind
+    {
+        Pe,
+        Cabinet,
+        Other,
+    }
+
+    private static SignedKind Kind(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        if (PeImage.TryRead(stream, path) is not null)
+        {
+            return SignedKind.Pe;
+        }
+
+        return Cabinets.CabinetSigningLayout.IsCabinet(path) ? SignedKind.Cabinet : SignedKind.Other;
     }
 
     /// <summary>The end of a tool's output, on one line: a diagnostic stays one line in the build log.</summary>

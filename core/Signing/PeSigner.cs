@@ -96,7 +96,7 @@ public static class PeSigner
 
     private static PeImage Layout(Stream image, string path) =>
         PeImage.TryRead(image, path)
-            ?? throw new WdkException(Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image or a catalog, so it cannot be signed.", path));
+            ?? throw new WdkException(Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image, a catalog or a cabinet, so it cannot be signed.", path));
 
     /// <summary>The image without an old signature: what is signed.</summary>
     private static long Unsigned(PeImage layout) => layout.IsSigned ? layout.CertificateTableOffset : layout.Length;

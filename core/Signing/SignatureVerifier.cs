@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 
@@ -48,6 +49,41 @@ public static class SignatureVerifier
                 ? null
                 : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The file's {algorithm.Name} image hash is not the one its signature signed: the file changed after signing.", path);
         });
+    }
+
+    /// <summary>Checks a cabinet's signature: the PKCS#7 blob its header reserve points at, and the cabinet's digest.</summary>
+    public static IReadOnlyList<Diagnostic> VerifyCabinet(string path, TrustOptions trust)
+    {
+        try
+        {
+            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            CabinetSigningLayout layout;
+            try
+            {
+                layout = CabinetSigningLayout.Read(input, path, ErrorCodes.SignatureInvalid);
+            }
+            catch (WdkException e)
+            {
+                return new[] { e.Diagnostic };
+            }
+
+            if (layout.Signature is null)
+            {
+                return new[] { Diagnostic.Error(ErrorCodes.NotSigned, "The cabinet has no signature.", path) };
+            }
+
+            return Verify(layout.ReadSignature(input, path), path, trust, content =>
+            {
+                var (algorithm, signedDigest) = IndirectDataDigest(content);
+                return layout.Digest(input, algorithm).AsSpan().SequenceEqual(signedDigest)
+                    ? null
+                    : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The cabinet's {algorithm.Name} digest is not the one its signature signed: the cabinet changed after signing.", path);
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to verify it: {e.Message}", path), e);
+        }
     }
 
     /// <summary>Checks a catalog's own signature.</summary>

@@ -100,3 +100,14 @@ public sealed class CabToolsFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(Requirements.FindOnPath("gcab") is not null && Requirements.FindOnPath("cabextract") is not null, "gcab or cabextract");
     }
 }
+
+/// <summary>A test that judges cabinet signatures with osslsigncode and reads the cabinets with gcab and cabextract.</summary>
+public sealed class CabSigningFactAttribute : FactAttribute
+{
+    public CabSigningFactAttribute()
+    {
+        Skip = Requirements.SkipReason(
+            new[] { "osslsigncode", "openssl", "gcab", "cabextract" }.All(t => Requirements.FindOnPath(t) is not null),
+            "osslsigncode, openssl, gcab or cabextract");
+    }
+}

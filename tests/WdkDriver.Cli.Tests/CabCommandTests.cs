@@ -37,4 +37,26 @@ public class CabCommandTests : IDisposable
         Assert.Contains($"{bogus}: error WDK5022:", result.Error);
         Assert.DoesNotContain("Exception", result.Error);
     }
+
+    [CabSigningFact]
+    public void Sign_and_verify_take_a_cabinet_and_osslsigncode_agrees()
+    {
+        temp.Write("in/Booster/booster.inf", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n");
+        var cab = temp.Combine("booster.cab");
+        Assert.Equal(0, Wdkdriver.Run("cab", "create", temp.Combine("in"), "-o", cab).ExitCode);
+        Assert.Equal(0, Wdkdriver.Run("cert", "new", "--subject", "CN=Cab Signer", "-o", temp.Combine("cert")).ExitCode);
+        File.WriteAllText(temp.Combine("signer.pem"), System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(temp.Combine("cert", "Cab Signer.cer")).ExportCertificatePem());
+
+        var unsigned = Wdkdriver.Run("verify", cab, "--trusted-cert", temp.Combine("cert", "Cab Signer.cer"));
+        var signed = Wdkdriver.Run("sign", cab, "--test-cert", temp.Combine("cert"));
+        var verified = Wdkdriver.Run("verify", cab, "--trusted-cert", temp.Combine("cert", "Cab Signer.cer"));
+
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains("error WDK4010: The cabinet has no signature.", unsigned.Error);
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains($"{cab}: valid", verified.Output);
+        var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-in", cab });
+        Assert.True(exitCode == 0, output);
+    }
 }

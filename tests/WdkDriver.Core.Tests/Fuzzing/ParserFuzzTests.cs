@@ -109,6 +109,24 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    public void The_signature_verifier_on_signed_cabinets()
+    {
+        var a = temp.Write("seed-signed/Pkg/a.inf", string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i}\n")));
+        var cab = temp.Combine("seed-signed.cab");
+        CabinetWriter.Write(cab, new[] { new CabinetSource("Pkg\\a.inf", a) }, CabinetCompression.MsZip, new DateTime(2026, 11, 30));
+        using var certificate = TestCertificate.Create("CN=Fuzz", DateTimeOffset.UtcNow);
+        CabinetSigner.Sign(cab, cab, certificate, Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), HashAlgorithmName.SHA256);
+        var trust = new TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>(), IgnoreChain: true);
+
+        Fuzz("signed-cab", new[] { File.ReadAllBytes(cab) }, bytes =>
+        {
+            var path = temp.Combine("fuzz-signed.cab");
+            File.WriteAllBytes(path, bytes);
+            return SignatureVerifier.VerifyCabinet(path, trust).Count == 0;
+        });
+    }
+
+    [Fact]
     public void The_cargo_message_reader()
     {
         var seeds = new[]
