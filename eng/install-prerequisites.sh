@@ -2,8 +2,9 @@
 # Installs what building and testing drivers here needs, from Debian's archive: Rust with the Windows standard
 # library (rustc, cargo, libstd-rust-dev-windows), mingw-w64, which links the drivers, clang and lld, which link an
 # ARM64 driver for the tests, wine, which loads the drivers for their test runs, osslsigncode and openssl, which
-# the tests use as independent checkers of signatures and catalogs, and gcab and cabextract, the independent cabinet
-# readers and writers. Safe to run again.
+# the tests use as independent checkers of signatures and catalogs, gcab and cabextract, the independent cabinet
+# readers and writers, and SoftHSM2 with OpenSC's pkcs11-tool and OpenSSL's PKCS#11 engine: a software token the
+# tests put a signing key in, signed with by this project and by osslsigncode. Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   clang lld
   wine64 wine
   gcab cabextract
+  softhsm2 opensc libengine-pkcs11-openssl
 )
 
 missing=()

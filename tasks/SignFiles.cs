@@ -10,7 +10,8 @@ namespace WdkDriver.Sdk.Tasks;
 /// <summary>
 /// Writes a signed copy of each file (PE images embedded, catalogs as signed CTLs) at its <c>SignedPath</c>, with the
 /// WDK's SignMode: the per-user test certificate, a production PFX (password from
-/// the environment variable named by ProductionCertificatePasswordVariable), or an external SignCommand.
+/// the environment variable named by ProductionCertificatePasswordVariable), a key in a PKCS#11 token (one login for
+/// all the files), or an external SignCommand.
 /// </summary>
 public sealed class SignFiles : WdkTask
 {
@@ -32,6 +33,20 @@ public sealed class SignFiles : WdkTask
 
     public string? SignCommand { get; set; }
 
+    /// <summary>A PKCS#11 module (the token's library): the key stays in the token.</summary>
+    public string? ProductionPkcs11Module { get; set; }
+
+    public string? ProductionPkcs11Token { get; set; }
+
+    /// <summary>The key's label, or its id in hexadecimal.</summary>
+    public string? ProductionPkcs11Key { get; set; }
+
+    /// <summary>The environment variable that holds the token's PIN.</summary>
+    public string? ProductionPkcs11PinVariable { get; set; }
+
+    /// <summary>The signer's certificate (.cer); empty: the token's certificate with the key's id.</summary>
+    public string? ProductionPkcs11Certificate { get; set; }
+
     public string? FileDigestAlgorithm { get; set; }
 
     /// <summary>An RFC 3161 time-stamping server (signtool's /tr); empty: no time stamps.</summary>
@@ -39,7 +54,7 @@ public sealed class SignFiles : WdkTask
 
     protected override void ExecuteCore()
     {
-        var signer = CreateSigner().WithTimestamps(Timestamper(TimestampServer));
+        using var signer = CreateSigner().WithTimestamps(Timestamper(TimestampServer));
         var digest = (FileDigestAlgorithm ?? "sha256").ToLowerInvariant() switch
         {
             "sha256" or "" => HashAlgorithmName.SHA256,
@@ -76,6 +91,18 @@ public sealed class SignFiles : WdkTask
 
         if (mode == Core.Signing.SignMode.ProductionSign)
         {
+            if (!string.IsNullOrWhiteSpace(ProductionPkcs11Module))
+            {
+                if (string.IsNullOrWhiteSpace(ProductionPkcs11Token) || string.IsNullOrWhiteSpace(ProductionPkcs11Key))
+                {
+                    throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "ProductionPkcs11Module needs ProductionPkcs11Token (the token's label) and ProductionPkcs11Key (the key's label or id)."));
+                }
+
+                return FileSigner.WithKey(Pkcs11Key.Open(
+                    ProductionPkcs11Module!, ProductionPkcs11Token!, ProductionPkcs11Key!, ProductionPkcs11PinVariable ?? string.Empty,
+                    string.IsNullOrWhiteSpace(ProductionPkcs11Certificate) ? null : ProductionPkcs11Certificate));
+            }
+
             if (!string.IsNullOrWhiteSpace(ProductionCertificateThumbprint))
             {
                 return FileSigner.WithCertificate(CertificateStoreLookup.Find(ProductionCertificateThumbprint!));
@@ -83,7 +110,7 @@ public sealed class SignFiles : WdkTask
 
             if (string.IsNullOrWhiteSpace(ProductionCertificate))
             {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignMode ProductionSign needs ProductionCertificate (a .pfx), ProductionCertificateThumbprint or SignCommand."));
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignMode ProductionSign needs ProductionCertificate (a .pfx), ProductionCertificateThumbprint, ProductionPkcs11Module (a token) or SignCommand."));
             }
 
             return FileSigner.WithCertificate(FileSigner.LoadPfx(ProductionCertificate!, ProductionCertificatePasswordVariable));

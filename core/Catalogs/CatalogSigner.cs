@@ -10,6 +10,6 @@ public static class CatalogSigner
 {
     private const string Ctl = "1.3.6.1.4.1.311.10.1";
 
-    public static byte[] Sign(byte[] catalog, string path, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null) =>
+    public static byte[] Sign(byte[] catalog, string path, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null) =>
         AuthenticodeSigner.Sign(Ctl, CatalogReader.TrustList(catalog, path), signer, chain, digest, timestamper);
 }

@@ -61,6 +61,7 @@ public static class ErrorCodes
     public const string SignSetupInvalid = "WDK4005";
     public const string SignCommandFailed = "WDK4006";
     public const string TimestampFailed = "WDK4007";
+    public const string TokenLoginFailed = "WDK4008";
     public const string NotSigned = "WDK4010";
     public const string SignatureInvalid = "WDK4011";
     public const string DigestMismatch = "WDK4012";
@@ -78,6 +79,9 @@ public static class ErrorCodes
     public const string CabinetCompressionUnsupported = "WDK5024";
     public const string CabinetUnsafeName = "WDK5025";
     public const string CabinetExtractFailed = "WDK5026";
+    public const string SubmissionFolderInvalid = "WDK5030";
+    public const string SubmissionPackageInvalid = "WDK5031";
+    public const string SubmissionWithoutSymbols = "WDK5032";
 
     // WDK6xxx: driver test runs.
     public const string DriverTestWineMissing = "WDK6001";

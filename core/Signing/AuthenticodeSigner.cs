@@ -21,14 +21,13 @@ public static class AuthenticodeSigner
     private const string OpusInfo = "1.3.6.1.4.1.311.2.1.12";
     private const string StatementType = "1.3.6.1.4.1.311.2.1.11";
     private const string IndividualCodeSigning = "1.3.6.1.4.1.311.2.1.21";
-    private const string RsaEncryption = "1.2.840.113549.1.1.1";
     private const string Rfc3161Timestamp = "1.3.6.1.4.1.311.3.3.1";
 
     /// <param name="contentType">The OID of the content: the CTL for catalogs, SPC_INDIRECT_DATA for PE files.</param>
     /// <param name="content">The content's full DER (a SEQUENCE).</param>
     /// <param name="chain">Certificates to include besides the signer's (intermediates); roots are not needed.</param>
     /// <param name="timestamper">Adds an RFC 3161 token over the signature as the unsigned attribute signtool uses.</param>
-    public static byte[] Sign(string contentType, byte[] content, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
+    public static byte[] Sign(string contentType, byte[] content, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         var digestOid = DigestOid(digest);
         var contentValue = ContentValue(content);
@@ -40,7 +39,8 @@ public static class AuthenticodeSigner
         }
 
         var attributes = SignedAttributes(contentType, messageDigest);
-        var (signatureAlgorithm, signature) = SignAttributes(signer, attributes, digest);
+        // PKCS#7 signs the DER of the attribute SET (tag 0x31).
+        var (signatureAlgorithm, signature) = signer.Sign(attributes, digest);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -63,7 +63,7 @@ public static class AuthenticodeSigner
                 }
 
                 writer.PushSetOf(Context(0));
-                writer.WriteEncodedValue(signer.RawData);
+                writer.WriteEncodedValue(signer.Certificate.RawData);
                 foreach (var certificate in chain)
                 {
                     writer.WriteEncodedValue(certificate.RawData);
@@ -76,8 +76,8 @@ public static class AuthenticodeSigner
                     writer.WriteInteger(1);
                     using (writer.PushSequence())
                     {
-                        writer.WriteEncodedValue(signer.IssuerName.RawData);
-                        var serial = signer.GetSerialNumber();
+                        writer.WriteEncodedValue(signer.Certificate.IssuerName.RawData);
+                        var serial = signer.Certificate.GetSerialNumber();
                         Array.Reverse(serial);
                         writer.WriteInteger(serial);
                     }
@@ -88,7 +88,7 @@ public static class AuthenticodeSigner
                     implicitAttributes[0] = 0xA0;
                     writer.WriteEncodedValue(implicitAttributes);
                     // rsaEncryption carries NULL parameters (as signtool writes them); ECDSA algorithms carry none.
-                    WriteAlgorithm(writer, signatureAlgorithm, withNull: signatureAlgorithm == RsaEncryption);
+                    WriteAlgorithm(writer, signatureAlgorithm, withNull: signatureAlgorithm == SigningKey.RsaEncryption);
                     writer.WriteOctetString(signature);
                     if (timestamper is not null)
                     {
@@ -134,36 +134,6 @@ public static class AuthenticodeSigner
             value(writer);
             writer.PopSetOf();
         }
-    }
-
-    /// <summary>Signs the DER of the attribute SET (tag 0x31), as PKCS#7 prescribes, with the signer's RSA or ECDSA key.</summary>
-    private static (string Algorithm, byte[] Signature) SignAttributes(X509Certificate2 signer, byte[] attributes, HashAlgorithmName digest)
-    {
-        using (var rsa = signer.GetRSAPrivateKey())
-        {
-            if (rsa is not null)
-            {
-                return (RsaEncryption, rsa.SignData(attributes, digest, RSASignaturePadding.Pkcs1));
-            }
-        }
-
-#if !NETFRAMEWORK
-        using (var ecdsa = signer.GetECDsaPrivateKey())
-        {
-            if (ecdsa is not null)
-            {
-                var algorithm = digest == HashAlgorithmName.SHA256 ? "1.2.840.10045.4.3.2"
-                    : digest == HashAlgorithmName.SHA384 ? "1.2.840.10045.4.3.3"
-                    : digest == HashAlgorithmName.SHA512 ? "1.2.840.10045.4.3.4"
-                    : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"ECDSA signing needs SHA-256, SHA-384 or SHA-512, not {digest.Name}."));
-                return (algorithm, ecdsa.SignData(attributes, digest, DSASignatureFormat.Rfc3279DerSequence));
-            }
-        }
-#endif
-
-        throw new WdkException(Diagnostic.Error(
-            ErrorCodes.SigningKeyUnusable,
-            $"The certificate '{signer.Subject}' has no RSA or ECDSA private key to sign with."));
     }
 
     private static void WriteAlgorithm(AsnWriter writer, string oid, bool withNull)

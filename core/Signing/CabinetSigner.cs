@@ -21,7 +21,7 @@ public static class CabinetSigner
     private const string CabData = "1.3.6.1.4.1.311.2.1.25";
 
     /// <summary>Writes the signed form of the cabinet <paramref name="source"/> to <paramref name="destination"/> (never half-written; the two may be one file).</summary>
-    public static void Sign(string source, string destination, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
+    public static void Sign(string source, string destination, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         AtomicFile.Write(
             destination,

@@ -17,19 +17,22 @@ namespace WdkDriver.Core.Signing;
 /// comes from an environment variable), or with an external command (HSMs, cloud signing services) given as a
 /// template with a <c>{file}</c> placeholder. PE files and cabinets get an embedded signature, catalogs a signed CTL.
 /// </summary>
-public sealed class FileSigner
+public sealed class FileSigner : IDisposable
 {
-    private readonly X509Certificate2? certificate;
+    private readonly SigningKey? key;
     private readonly IReadOnlyList<string>? command;
     private readonly IProcessRunner runner;
     private ITimestamper? timestamper;
 
-    private FileSigner(X509Certificate2? certificate, IReadOnlyList<string>? command, IProcessRunner runner)
+    private FileSigner(SigningKey? key, IReadOnlyList<string>? command, IProcessRunner runner)
     {
-        this.certificate = certificate;
+        this.key = key;
         this.command = command;
         this.runner = runner;
     }
+
+    /// <summary>Lets go of the key: a token's session is logged out and closed.</summary>
+    public void Dispose() => key?.Dispose();
 
     /// <summary>Time-stamps every signature this signer makes (not those of an external command, which does its own).</summary>
     public FileSigner WithTimestamps(ITimestamper? timestamps)
@@ -38,29 +41,38 @@ public sealed class FileSigner
         return this;
     }
 
-    /// <summary>The certificate that signs, when one does (not with an external command).</summary>
-    public X509Certificate2? Certificate => certificate;
-
     /// <summary>
     /// A signer with a certificate, refused before anything is signed when it cannot make a signature Windows
     /// accepts: no private key, a key that is not the certificate's, outside its validity, or no code-signing usage.
     /// </summary>
-    public static FileSigner WithCertificate(X509Certificate2 certificate)
+    public static FileSigner WithCertificate(X509Certificate2 certificate) =>
+        WithKey(certificate.HasPrivateKey ? certificate : throw Unusable(certificate, "there is no private key with it."));
+
+    /// <summary>A signer with a key, checked as <see cref="WithCertificate"/> is; the signer owns the key from here on.</summary>
+    public static FileSigner WithKey(SigningKey key)
     {
-        if (Unusable(certificate, DateTime.UtcNow) is { } reason)
+        try
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"The signing certificate '{certificate.Subject}' cannot sign: {reason}"));
+            if (Unusable(key, DateTime.UtcNow) is { } reason)
+            {
+                throw Unusable(key.Certificate, reason);
+            }
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
         }
 
-        return new(certificate, null, ProcessRunner.Instance);
+        return new(key, null, ProcessRunner.Instance);
     }
 
-    private static string? Unusable(X509Certificate2 certificate, DateTime utcNow)
+    private static WdkException Unusable(X509Certificate2 certificate, string reason) =>
+        new(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"The signing certificate '{certificate.Subject}' cannot sign: {reason}"));
+
+    private static string? Unusable(SigningKey key, DateTime utcNow)
     {
-        if (!certificate.HasPrivateKey)
-        {
-            return "there is no private key with it.";
-        }
+        var certificate = key.Certificate;
 
         if (utcNow < certificate.NotBefore.ToUniversalTime() || utcNow > certificate.NotAfter.ToUniversalTime())
         {
@@ -73,15 +85,25 @@ public sealed class FileSigner
             return "its extended key usage does not include code signing (1.3.6.1.5.5.7.3.3).";
         }
 
-        // A key that is not the certificate's signs, but nothing verifies what it signed.
+        // A key that is not the certificate's signs, but nothing verifies what it signed. One signature tells (on a
+        // token too, where it also shows that the login worked).
         var probe = new byte[] { 0x57, 0x44, 0x4B };
-        using var rsa = certificate.GetRSAPrivateKey();
+        var (algorithm, signature) = key.Sign(probe, HashAlgorithmName.SHA256);
         using var rsaPublic = certificate.GetRSAPublicKey();
-        if (rsa is not null && rsaPublic is not null
-            && !rsaPublic.VerifyData(probe, rsa.SignData(probe, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        if (algorithm == SigningKey.RsaEncryption && rsaPublic is not null
+            && !rsaPublic.VerifyData(probe, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
         {
             return "its private key is not the key of the certificate.";
         }
+
+#if !NETFRAMEWORK
+        using var ecdsaPublic = certificate.GetECDsaPublicKey();
+        if (algorithm != SigningKey.RsaEncryption && ecdsaPublic is not null
+            && !ecdsaPublic.VerifyData(probe, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+        {
+            return "its private key is not the key of the certificate.";
+        }
+#endif
 
         return null;
     }
@@ -137,14 +159,14 @@ public sealed class FileSigner
             switch (Kind(source))
             {
                 case SignedKind.Pe:
-                    PeSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                    PeSigner.Sign(source, destination, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
                     return;
                 case SignedKind.Cabinet:
-                    CabinetSigner.Sign(source, destination, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                    CabinetSigner.Sign(source, destination, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
                     return;
             }
 
-            var signed = Catalogs.CatalogSigner.Sign(File.ReadAllBytes(source), source, certificate!, Array.Empty<X509Certificate2>(), digest, timestamper);
+            var signed = Catalogs.CatalogSigner.Sign(File.ReadAllBytes(source), source, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
             AtomicFile.Write(destination, signed, ErrorCodes.SignOutputFailed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

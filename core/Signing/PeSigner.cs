@@ -22,7 +22,7 @@ public static class PeSigner
     private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
     private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
 
-    public static byte[] Sign(byte[] image, string path, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
+    public static byte[] Sign(byte[] image, string path, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         var layout = Layout(new MemoryStream(image, writable: false), path);
         var hash = FileDigest.Compute(new MemoryStream(image, writable: false), path, digest).Digest;
@@ -42,7 +42,7 @@ public static class PeSigner
     /// half-written; the two may be one file). The kernel copies the file while this thread hashes it and sums its
     /// CheckSum in the same read; then the copy gets the signature and its header fields.
     /// </summary>
-    public static void Sign(string source, string destination, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
+    public static void Sign(string source, string destination, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         AtomicFile.Write(
             destination,
@@ -113,7 +113,7 @@ public static class PeSigner
     /// directory entry that points at it. The image hash skips the CheckSum, the directory entry and an old signature,
     /// and pads to 8 bytes, so it is the same for the image as it is and for the signed image.
     /// </summary>
-    private static (long Offset, byte[] Bytes, byte[] DirectoryEntry) CertificateTable(byte[] hash, X509Certificate2 signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper, long unsignedLength)
+    private static (long Offset, byte[] Bytes, byte[] DirectoryEntry) CertificateTable(byte[] hash, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper, long unsignedLength)
     {
         var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(hash, digest), signer, chain, digest, timestamper);
         var offset = (unsignedLength + 7) / 8 * 8;

@@ -178,4 +178,62 @@ public class TaskTests : IDisposable
         Assert.Equal("WDK6001", error.Code);
         Assert.Contains("apt-get install wine64 wine", error.Message);
     }
+
+    [Fact]
+    public void CreateSubmissionCab_writes_one_cabinet_per_architecture_each_with_its_own_package_in_one_folder()
+    {
+        var files = new List<ITaskItem>();
+        foreach (var architecture in new[] { "amd64", "arm64" })
+        {
+            foreach (var name in new[] { "booster.inf", "booster.sys", "booster.cat", "booster.pdb" })
+            {
+                var path = temp.Write($"{architecture}/{name}", $"{architecture} {name}");
+                files.Add(new TaskItem(path, new Dictionary<string, string> { ["PackagePath"] = name, ["Architecture"] = architecture }));
+            }
+        }
+
+        var engine = new TestBuildEngine();
+        var task = new CreateSubmissionCab { BuildEngine = engine, Files = files.ToArray(), DestinationPrefix = temp.Combine("out", "Booster.1.2.3"), SourceDateEpoch = "1764498000" };
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Empty(engine.Warnings);
+        Assert.Equal(new[] { "amd64", "arm64" }, task.Cabinets.Select(c => c.GetMetadata("Architecture")));
+        foreach (var architecture in new[] { "amd64", "arm64" })
+        {
+            using var cabinet = WdkDriver.Core.Cabinets.Cabinet.Open(temp.Combine("out", $"Booster.1.2.3.{architecture}.submission.cab"));
+            Assert.Equal(new[] { "booster\\booster.cat", "booster\\booster.inf", "booster\\booster.pdb", "booster\\booster.sys" }, cabinet.Entries.Select(e => e.Name));
+            Assert.All(cabinet.Entries, e => Assert.Equal(new DateTime(2025, 11, 30, 10, 20, 0), e.Time));
+            cabinet.ExtractTo(temp.Combine("x", architecture));
+            Assert.Equal($"{architecture} booster.sys", File.ReadAllText(temp.Combine("x", architecture, "booster", "booster.sys")));
+        }
+    }
+
+    [Fact]
+    public void CreateSubmissionCab_warns_without_symbols_and_refuses_a_folder_Partner_Center_refuses()
+    {
+        var inf = new TaskItem(temp.Write("p/driver.inf", "x"), new Dictionary<string, string> { ["PackagePath"] = "driver.inf", ["Architecture"] = "amd64" });
+        var sys = new TaskItem(temp.Write("p/driver.sys", "x"), new Dictionary<string, string> { ["PackagePath"] = "driver.sys", ["Architecture"] = "amd64" });
+        var cases = new (ITaskItem[] Files, string? Folder, string Code, string Says)[]
+        {
+            (new ITaskItem[] { inf, sys }, null, "WDK5032", "has no .pdb"),
+            (new ITaskItem[] { inf, sys }, "My_Driver", "WDK5030", "'_' is not a letter or digit"),
+            (new ITaskItem[] { inf, sys }, new string('a', 40), "WDK5030", "40 characters"),
+            (new ITaskItem[] { sys }, null, "WDK5031", "has no INF"),
+        };
+
+        foreach (var (files, folder, code, says) in cases)
+        {
+            var engine = new TestBuildEngine();
+            var task = new CreateSubmissionCab { BuildEngine = engine, Files = files, Folder = folder, DestinationPrefix = temp.Combine("out", code), SourceDateEpoch = "0" };
+
+            var succeeded = task.Execute();
+
+            var finding = Assert.Single(engine.Errors.Select(e => (e.Code, e.Message)).Concat(engine.Warnings.Select(w => (w.Code, w.Message))));
+            Assert.Equal(code, finding.Code);
+            Assert.Contains(says, finding.Message);
+            Assert.Equal(code == "WDK5032", succeeded);
+            Assert.Equal(code == "WDK5032", File.Exists(temp.Combine("out", $"{code}.amd64.submission.cab")));
+        }
+    }
 }

@@ -74,6 +74,9 @@ public class SigningCertificateTests : IDisposable
     {
         using var certificate = TestCertificate.Create("CN=Accepted", DateTimeOffset.UtcNow);
 
-        Assert.Same(certificate, FileSigner.WithCertificate(certificate).Certificate);
+        using var signer = FileSigner.WithCertificate(certificate);
+        signer.Sign(Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe"), temp.Combine("signed.exe"), HashAlgorithmName.SHA256, CancellationToken.None);
+
+        Assert.Empty(SignatureVerifier.VerifyPe(temp.Combine("signed.exe"), new TrustOptions(new[] { certificate }))!);
     }
 }

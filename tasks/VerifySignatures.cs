@@ -1,0 +1,40 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Build.Framework;
+using WdkDriver.Core.Cabinets;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Sdk.Tasks;
+
+/// <summary>Verifies each file's own signature (a cabinet's, a catalog's or a PE file's), as <c>signtool verify /pa</c> does.</summary>
+public sealed class VerifySignatures : WdkTask
+{
+    [Required]
+    public ITaskItem[] Files { get; set; } = new ITaskItem[0];
+
+    /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
+    public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
+
+    protected override void ExecuteCore()
+    {
+        var trust = new TrustOptions(TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList());
+        foreach (var path in Files.Select(f => f.GetMetadata("FullPath")))
+        {
+            var findings = CabinetSigningLayout.IsCabinet(path) ? SignatureVerifier.VerifyCabinet(path, trust)
+                : path.EndsWith(".cat", StringComparison.OrdinalIgnoreCase) ? SignatureVerifier.VerifyCatalog(path, trust)
+                : SignatureVerifier.VerifyPe(path, trust) ?? new[] { Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image, a catalog or a cabinet, so it has no signature to verify.", path) };
+            foreach (var finding in findings)
+            {
+                Report(finding);
+            }
+
+            if (findings.Count == 0)
+            {
+                Log.LogMessage(MessageImportance.Normal, $"Signature verified: {path}");
+            }
+        }
+    }
+}
