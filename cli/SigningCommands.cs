@@ -49,19 +49,25 @@ internal static class SigningCommands
         var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
         var test = new Option<bool>("--test") { Description = "The per-user default test certificate (created on first use)." };
         var timestamp = new Option<Uri?>("--timestamp") { Description = "An RFC 3161 time-stamping server URL (signtool's /tr)." };
-        var command = new Command("sign", "Signs PE files and cabinets (embedded) and catalogs in place, replacing an earlier signature.") { files, pfx, passwordVariable, testCert, test, timestamp };
+        var pkcs11 = new Option<FileInfo?>("--pkcs11") { Description = "A PKCS#11 module (the token's library): the key stays in the token." };
+        var token = new Option<string?>("--token") { Description = "With --pkcs11: the token's label." };
+        var key = new Option<string?>("--key") { Description = "With --pkcs11: the private key's label, or its id in hexadecimal." };
+        var pinVariable = new Option<string?>("--pin-env") { Description = "With --pkcs11: the environment variable holding the token's PIN." };
+        var cert = new Option<FileInfo?>("--cert") { Description = "With --pkcs11: the signer's certificate (.cer); default: the token's, with the key's id." };
+        var command = new Command("sign", "Signs PE files and cabinets (embedded) and catalogs in place, replacing an earlier signature.")
+        {
+            files, pfx, passwordVariable, testCert, test, pkcs11, token, key, pinVariable, cert, timestamp,
+        };
         command.SetAction(parse => reporter.Run(() =>
         {
-            var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test) }.Count(x => x);
+            var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test), parse.GetValue(pkcs11) is not null }.Count(x => x);
             if (sources != 1)
             {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert or --test."));
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert, --test or --pkcs11."));
             }
 
-            using var certificate = parse.GetValue(pfx) is { } file ? FileSigner.LoadPfx(file.FullName, parse.GetValue(passwordVariable))
-                : parse.GetValue(testCert) is { } folder ? FileSigner.LoadPfx(SinglePfx(folder.FullName), parse.GetValue(passwordVariable))
-                : TestCertificateStore.GetOrCreate(TestCertificateStore.DefaultPath, TimeSpan.FromMinutes(2));
-            var signer = FileSigner.WithCertificate(certificate).WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(server) : null);
+            using var signer = CreateSigner(parse, pfx, passwordVariable, testCert, pkcs11, token, key, pinVariable, cert)
+                .WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(server) : null);
             foreach (var target in parse.GetValue(files)!)
             {
                 signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);
@@ -71,6 +77,28 @@ internal static class SigningCommands
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static FileSigner CreateSigner(
+        ParseResult parse, Option<FileInfo?> pfx, Option<string?> passwordVariable, Option<DirectoryInfo?> testCert,
+        Option<FileInfo?> pkcs11, Option<string?> token, Option<string?> key, Option<string?> pinVariable, Option<FileInfo?> cert)
+    {
+        if (parse.GetValue(pkcs11) is { } module)
+        {
+            var (label, keyLabel, pin) = (parse.GetValue(token), parse.GetValue(key), parse.GetValue(pinVariable));
+            if (string.IsNullOrEmpty(label) || string.IsNullOrEmpty(keyLabel) || string.IsNullOrEmpty(pin))
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "--pkcs11 needs --token, --key and --pin-env."));
+            }
+
+            return FileSigner.WithKey(Pkcs11Key.Open(module.FullName, label!, keyLabel!, pin!, parse.GetValue(cert)?.FullName));
+        }
+
+        // The signer does not own a certificate it is given; it lives as long as the command.
+        var certificate = parse.GetValue(pfx) is { } file ? FileSigner.LoadPfx(file.FullName, parse.GetValue(passwordVariable))
+            : parse.GetValue(testCert) is { } folder ? FileSigner.LoadPfx(SinglePfx(folder.FullName), parse.GetValue(passwordVariable))
+            : TestCertificateStore.GetOrCreate(TestCertificateStore.DefaultPath, TimeSpan.FromMinutes(2));
+        return FileSigner.WithCertificate(certificate);
     }
 
     public static Command Verify(Reporter reporter)

@@ -69,6 +69,15 @@ public sealed class Pkcs11Key : SigningKey
     /// <param name="certificatePath">The signer's certificate (.cer, DER or PEM); when null, the token's certificate with the key's id.</param>
     public static Pkcs11Key Open(string module, string tokenLabel, string keyLabel, string pinVariable, string? certificatePath)
     {
+#if NET
+        // Pkcs11Interop marshals the module's function table at run time, which a program compiled ahead of time
+        // cannot; the compiler drops the rest of this method from such a build.
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw Setup("This build of wdkdriver is compiled ahead of time and cannot load PKCS#11 modules: sign with the .NET tool (dotnet tool install WdkDriver.Cli) or the SDK.");
+        }
+#endif
+
         if (string.IsNullOrWhiteSpace(pinVariable))
         {
             throw Setup("A PKCS#11 key needs the name of the environment variable that holds the token's PIN.");

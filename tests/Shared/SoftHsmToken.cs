@@ -99,3 +99,13 @@ public sealed class WindowsRustSoftHsmFactAttribute : FactAttribute
             ?? Requirements.SkipReason(SoftHsmToken.Available && Requirements.FindOnPath("gcab") is not null && Requirements.FindOnPath("cabextract") is not null, "SoftHSM2, OpenSC, osslsigncode, gcab or cabextract");
     }
 }
+
+/// <summary>A test of the native command signing with a key in SoftHSM2.</summary>
+public sealed class NativeAotSoftHsmFactAttribute : FactAttribute
+{
+    public NativeAotSoftHsmFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("clang") is not null, "clang (for Native AOT)")
+            ?? Requirements.SkipReason(SoftHsmToken.Available, "SoftHSM2, OpenSC (pkcs11-tool), openssl or osslsigncode");
+    }
+}

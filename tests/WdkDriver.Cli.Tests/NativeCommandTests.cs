@@ -59,4 +59,29 @@ public class NativeCommandTests : IDisposable
         File.AppendAllText(temp.Combine("native", "package", "PX-W3U4.inf"), "; changed\n");
         Assert.Equal(1, Both(b => new[] { "verify", temp.Combine(b, "package"), "--trusted-cert", temp.Combine("cert", "NativeSigner.cer") }).ExitCode);
     }
+
+    [NativeAotSoftHsmFact]
+    public void The_native_command_makes_signs_and_verifies_cabinets_and_says_with_a_code_that_it_cannot_load_a_token()
+    {
+        using var token = new SoftHsmToken();
+        Wdkdriver.Run("cert", "new", "--subject", "CN=NativeCabSigner", "-o", temp.Combine("cert"));
+        foreach (var build in new[] { "managed", "native" })
+        {
+            temp.Write($"{build}/in/Booster/booster.inf", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n");
+        }
+
+        Assert.Equal(0, Both(b => new[] { "cab", "create", temp.Combine(b, "in"), "-o", temp.Combine(b, "submission.cab") }).ExitCode);
+        Assert.Equal(0, Both(b => new[] { "sign", temp.Combine(b, "submission.cab"), "--test-cert", temp.Combine("cert") }).ExitCode);
+        Assert.Equal(File.ReadAllBytes(temp.Combine("managed", "submission.cab")), File.ReadAllBytes(temp.Combine("native", "submission.cab")));
+        Assert.Equal(0, Both(b => new[] { "verify", temp.Combine(b, "submission.cab"), "--trusted-cert", temp.Combine("cert", "NativeCabSigner.cer") }).ExitCode);
+
+        // Pkcs11Interop marshals at run time: the managed build signs with the token, the native one says it cannot.
+        string[] WithToken(string build) => new[] { "sign", temp.Combine(build, "submission.cab"), "--pkcs11", SoftHsmToken.Module, "--token", SoftHsmToken.Label, "--key", SoftHsmToken.KeyLabel, "--pin-env", SoftHsmToken.PinVariable };
+        var managed = Wdkdriver.RunWith(null, WithToken("managed"), token.Environment);
+        var native = Wdkdriver.RunWith(Native.Value, WithToken("native"), token.Environment);
+        Assert.True(managed.ExitCode == 0, managed.ToString());
+        Assert.Equal(1, native.ExitCode);
+        Assert.Contains("error WDK4005: This build of wdkdriver is compiled ahead of time and cannot load PKCS#11 modules", native.Error);
+        Assert.Equal(0, Wdkdriver.RunWith(Native.Value, new[] { "verify", temp.Combine("managed", "submission.cab"), "--trusted-cert", token.CertificateDer }).ExitCode);
+    }
 }

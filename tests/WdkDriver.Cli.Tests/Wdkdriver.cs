@@ -19,10 +19,18 @@ internal static class Wdkdriver
 
     public static CommandResult Run(params string[] arguments) => RunWith(Command, arguments);
 
+    /// <summary>Runs the command with these variables added to its environment.</summary>
+    public static CommandResult RunIn(IReadOnlyDictionary<string, string> environment, params string[] arguments) => RunWith(Command, arguments, environment);
+
     /// <param name="command">An executable; null for the framework-dependent build.</param>
-    public static CommandResult RunWith(string? command, params string[] arguments)
+    public static CommandResult RunWith(string? command, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(command ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         if (command is null)
         {
             info.ArgumentList.Add(Assembly);
