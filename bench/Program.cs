@@ -33,6 +33,7 @@ try
     Step("pipeline and INF corpus", () => Pipeline.Run(report, work, rounds * 3));
     Step("build overhead", () => BuildOverhead.Run(report, work, rounds));
     Step("scaling", () => Scaling.Run(report, work, rounds));
+    Step("submission cabinet", () => SubmissionCab.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
 
     var changes = Path.Combine(RepositoryPaths.Root, "bench", "Changes.md");
     if (File.Exists(changes))
