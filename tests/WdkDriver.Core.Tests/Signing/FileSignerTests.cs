@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
+using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Processes;
 using WdkDriver.Core.Signing;
@@ -64,6 +65,13 @@ public class FileSignerTests : IDisposable
 
         Assert.Equal(0, ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "hsm.crt", "-in", temp.Combine("out", "signed.exe") }).ExitCode);
         Assert.Equal(new[] { "signed.exe" }, Directory.GetFiles(temp.Combine("out")).Select(Path.GetFileName));
+
+        // A cabinet goes the same way: the command gets a copy with the cabinet's extension.
+        var inf = temp.Write("in/Driver/driver.inf", "[Version]\r\n");
+        CabinetWriter.Write(temp.Combine("submission.cab"), new[] { new CabinetSource("Driver\\driver.inf", inf) }, CabinetCompression.MsZip, new DateTime(2026, 11, 30));
+        FileSigner.WithCommand(command, ProcessRunner.Instance).Sign(temp.Combine("submission.cab"), temp.Combine("out", "submission.cab"), HashAlgorithmName.SHA256, CancellationToken.None);
+        Assert.Equal(0, ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "hsm.crt", "-in", temp.Combine("out", "submission.cab") }).ExitCode);
+        Assert.Empty(SignatureVerifier.VerifyCabinet(temp.Combine("out", "submission.cab"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificateFromFile(temp.Combine("hsm.crt")) })));
     }
 
     [Fact]

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
+using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
 
@@ -109,6 +110,25 @@ public sealed class TimestampTests : IDisposable
         System.Formats.Asn1.AsnDecoder.ReadEncodedValue(image.AsSpan(table + 8), System.Formats.Asn1.AsnEncodingRules.BER, out _, out _, out var length);
         cms.Decode(image.AsSpan(table + 8, length));
         Assert.Contains(cms.SignerInfos[0].UnsignedAttributes.Cast<CryptographicAttributeObject>(), a => a.Oid.Value == "1.3.6.1.4.1.311.3.3.1");
+    }
+
+    [OsslsigncodeFact]
+    public void A_cabinets_signature_carries_a_time_stamp_that_osslsigncode_accepts()
+    {
+        var authority = StartAuthority();
+        using var certificate = TestCertificate.Create("CN=Timestamped cabinet signer", DateTimeOffset.UtcNow);
+        File.WriteAllText(temp.Combine("signer.pem"), certificate.ExportCertificatePem());
+        using var signer = FileSigner.WithCertificate(certificate).WithTimestamps(new Rfc3161Timestamper(authority));
+        var inf = temp.Write("in/Driver/driver.inf", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n");
+        CabinetWriter.Write(temp.Combine("submission.cab"), new[] { new CabinetSource("Driver\\driver.inf", inf) }, CabinetCompression.MsZip, new DateTime(2026, 11, 30));
+
+        signer.Sign(temp.Combine("submission.cab"), temp.Combine("signed.cab"), HashAlgorithmName.SHA256, CancellationToken.None);
+
+        var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-TSA-CAfile", "tsa.crt", "-ignore-cdp", "-in", "signed.cab" });
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Timestamp", output);
+        Assert.Equal(1, answered);
+        Assert.Empty(SignatureVerifier.VerifyCabinet(temp.Combine("signed.cab"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData) })));
     }
 
     [Fact]
