@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Processes;

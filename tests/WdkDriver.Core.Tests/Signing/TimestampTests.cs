@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
