@@ -81,6 +81,25 @@ public sealed class SignFiles : WdkTask
         : Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") ? new Rfc3161Timestamper(uri)
         : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"TimestampServer '{server}' is not an http(s) URL."));
 
+    /// <summary>
+    /// The token's key, opened (and logged in to) once per build and node: tokens count logins and lock after wrong
+    /// PINs, so the driver, the client, the catalog and the submission cabinet share one session. MSBuild disposes it
+    /// (logging out) when the build ends.
+    /// </summary>
+    private Pkcs11Key TokenKey()
+    {
+        var certificate = string.IsNullOrWhiteSpace(ProductionPkcs11Certificate) ? null : ProductionPkcs11Certificate;
+        var cacheKey = string.Join("|", "WdkDriver.Pkcs11Key", ProductionPkcs11Module, ProductionPkcs11Token, ProductionPkcs11Key, ProductionPkcs11PinVariable, certificate);
+        if (BuildEngine4.GetRegisteredTaskObject(cacheKey, RegisteredTaskObjectLifetime.Build) is Pkcs11Key open)
+        {
+            return open;
+        }
+
+        var key = Pkcs11Key.Open(ProductionPkcs11Module!, ProductionPkcs11Token!, ProductionPkcs11Key!, ProductionPkcs11PinVariable ?? string.Empty, certificate);
+        BuildEngine4.RegisterTaskObject(cacheKey, key, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return key;
+    }
+
     private FileSigner CreateSigner()
     {
         var mode = SignModes.Parse(SignMode);
@@ -98,9 +117,7 @@ public sealed class SignFiles : WdkTask
                     throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "ProductionPkcs11Module needs ProductionPkcs11Token (the token's label) and ProductionPkcs11Key (the key's label or id)."));
                 }
 
-                return FileSigner.WithKey(Pkcs11Key.Open(
-                    ProductionPkcs11Module!, ProductionPkcs11Token!, ProductionPkcs11Key!, ProductionPkcs11PinVariable ?? string.Empty,
-                    string.IsNullOrWhiteSpace(ProductionPkcs11Certificate) ? null : ProductionPkcs11Certificate));
+                return FileSigner.WithKey(TokenKey(), ownsKey: false);
             }
 
             if (!string.IsNullOrWhiteSpace(ProductionCertificateThumbprint))

@@ -14,25 +14,33 @@ namespace WdkDriver.Core.Signing;
 
 /// <summary>
 /// Signs files for a build: with a certificate (the per-user test certificate, or a production PFX whose password
-/// comes from an environment variable), or with an external command (HSMs, cloud signing services) given as a
-/// template with a <c>{file}</c> placeholder. PE files and cabinets get an embedded signature, catalogs a signed CTL.
+/// comes from an environment variable), a key that stays in a token (<see cref="Pkcs11Key"/>), or with an external
+/// command (cloud signing services) given as a template with a <c>{file}</c> placeholder. PE files and cabinets get an embedded signature, catalogs a signed CTL.
 /// </summary>
 public sealed class FileSigner : IDisposable
 {
     private readonly SigningKey? key;
+    private readonly bool ownsKey;
     private readonly IReadOnlyList<string>? command;
     private readonly IProcessRunner runner;
     private ITimestamper? timestamper;
 
-    private FileSigner(SigningKey? key, IReadOnlyList<string>? command, IProcessRunner runner)
+    private FileSigner(SigningKey? key, bool ownsKey, IReadOnlyList<string>? command, IProcessRunner runner)
     {
         this.key = key;
+        this.ownsKey = ownsKey;
         this.command = command;
         this.runner = runner;
     }
 
-    /// <summary>Lets go of the key: a token's session is logged out and closed.</summary>
-    public void Dispose() => key?.Dispose();
+    /// <summary>Lets go of a key the signer owns: a token's session is logged out and closed.</summary>
+    public void Dispose()
+    {
+        if (ownsKey)
+        {
+            key?.Dispose();
+        }
+    }
 
     /// <summary>Time-stamps every signature this signer makes (not those of an external command, which does its own).</summary>
     public FileSigner WithTimestamps(ITimestamper? timestamps)
@@ -48,8 +56,11 @@ public sealed class FileSigner : IDisposable
     public static FileSigner WithCertificate(X509Certificate2 certificate) =>
         WithKey(certificate.HasPrivateKey ? certificate : throw Unusable(certificate, "there is no private key with it."));
 
-    /// <summary>A signer with a key, checked as <see cref="WithCertificate"/> is; the signer owns the key from here on.</summary>
-    public static FileSigner WithKey(SigningKey key)
+    /// <summary>
+    /// A signer with a key, checked as <see cref="WithCertificate"/> is. With <paramref name="ownsKey"/> the signer
+    /// disposes the key (also when it is refused); without, the key serves other signers after this one.
+    /// </summary>
+    public static FileSigner WithKey(SigningKey key, bool ownsKey = true)
     {
         try
         {
@@ -58,13 +69,13 @@ public sealed class FileSigner : IDisposable
                 throw Unusable(key.Certificate, reason);
             }
         }
-        catch
+        catch when (ownsKey)
         {
             key.Dispose();
             throw;
         }
 
-        return new(key, null, ProcessRunner.Instance);
+        return new(key, ownsKey, null, ProcessRunner.Instance);
     }
 
     private static WdkException Unusable(X509Certificate2 certificate, string reason) =>
@@ -116,7 +127,7 @@ public sealed class FileSigner : IDisposable
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "SignCommand must be a command with a {file} placeholder for the file to sign."));
         }
 
-        return new FileSigner(null, arguments, runner);
+        return new FileSigner(null, false, arguments, runner);
     }
 
     /// <summary>Loads a production PFX; the password is read from the environment variable the caller names, never passed around as text.</summary>

@@ -35,8 +35,15 @@ internal sealed class SoftHsmToken : IDisposable
     /// <summary>Debian's SoftHSM2 module.</summary>
     public static string Module => "/usr/lib/softhsm/libsofthsm2.so";
 
+    /// <summary>OpenSC's pkcs11-spy: a module that passes every call to the one PKCS11SPY names and logs it.</summary>
+    public static string Spy => "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so";
+
+    /// <summary>How many times pkcs11-spy's log shows a call: each as "&lt;n&gt;: C_Function", then its arguments.</summary>
+    public static int Calls(string log, string function) =>
+        File.ReadLines(log).Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\d+: {function}$"));
+
     public static bool Available =>
-        File.Exists(Module) && new[] { "softhsm2-util", "pkcs11-tool", "openssl", "osslsigncode" }.All(t => Requirements.FindOnPath(t) is not null);
+        File.Exists(Module) && File.Exists(Spy) && new[] { "softhsm2-util", "pkcs11-tool", "openssl", "osslsigncode" }.All(t => Requirements.FindOnPath(t) is not null);
 
     public string ConfigPath { get; }
 
@@ -58,11 +65,17 @@ internal sealed class SoftHsmToken : IDisposable
     {
         foreach (var (name, value) in Environment)
         {
-            System.Environment.SetEnvironmentVariable(name, value);
-            if (!OperatingSystem.IsWindows())
-            {
-                SetEnv(name, value, 1);
-            }
+            SetInProcess(name, value);
+        }
+    }
+
+    /// <summary>Sets a variable for .NET and for native code (a PKCS#11 module) in this process.</summary>
+    public static void SetInProcess(string name, string value)
+    {
+        System.Environment.SetEnvironmentVariable(name, value);
+        if (!OperatingSystem.IsWindows())
+        {
+            SetEnv(name, value, 1);
         }
     }
 

@@ -30,10 +30,19 @@ public class SubmissionCabTests
             project.Environment[name] = value;
         }
 
+        // Through OpenSC's pkcs11-spy, which logs every call the build makes to the token.
+        using var temp = new TempDirectory("submission");
+        project.Environment["PKCS11SPY"] = SoftHsmToken.Module;
+        project.Environment["PKCS11SPY_OUTPUT"] = temp.Combine("spy.log");
+
         var pack = project.ShouldSucceed(project.Dotnet(
             "pack", "-c", "Release", "-p:DriverSubmissionCab=true", "-p:SignMode=ProductionSign",
-            $"-p:ProductionPkcs11Module={SoftHsmToken.Module}", $"-p:ProductionPkcs11Token={SoftHsmToken.Label}",
+            $"-p:ProductionPkcs11Module={SoftHsmToken.Spy}", $"-p:ProductionPkcs11Token={SoftHsmToken.Label}",
             $"-p:ProductionPkcs11Key={SoftHsmToken.KeyLabel}", $"-p:ProductionPkcs11PinVariable={SoftHsmToken.PinVariable}"));
+
+        // One login for the whole pack: the driver, the client, the catalog and the cabinet share the session.
+        Assert.Equal(1, SoftHsmToken.Calls(temp.Combine("spy.log"), "C_Login"));
+        Assert.Equal(1, SoftHsmToken.Calls(temp.Combine("spy.log"), "C_Logout"));
 
         // The GNU target writes no .pdb: one warning says so, and nothing else is a warning.
         Assert.Contains("warning WDK5032", pack.Output);
@@ -44,7 +53,6 @@ public class SubmissionCabTests
         Assert.True(File.Exists(cab), string.Join(", ", Directory.GetFiles(project.Path("bin", "Release"))));
 
         // One folder named after the driver, holding the package as built: the token-signed driver and catalog.
-        using var temp = new TempDirectory("submission");
         ToolProcess.Succeed(temp.Path, "gcab", "-x", "-C", temp.Combine("gcab"), cab);
         var extracted = Directory.GetFiles(temp.Combine("gcab"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp.Combine("gcab"), f)).Order(StringComparer.Ordinal);
         Assert.Equal(new[] { "booster/booster.cat", "booster/booster.inf", "booster/booster.sys" }, extracted);

@@ -13,7 +13,6 @@ namespace WdkDriver.Core.Tests.Signing;
 /// </summary>
 public sealed class Pkcs11SigningTests : IDisposable
 {
-    private const string Spy = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so";
     private readonly SoftHsmToken token = new();
     private readonly TempDirectory temp = new("pkcs11");
 
@@ -100,11 +99,11 @@ public sealed class Pkcs11SigningTests : IDisposable
     public void One_login_signs_every_file_and_a_wrong_PIN_is_one_coded_error_with_no_retry()
     {
         var log = temp.Combine("spy.log");
-        SetNative("PKCS11SPY", SoftHsmToken.Module);
-        SetNative("PKCS11SPY_OUTPUT", log);
+        SoftHsmToken.SetInProcess("PKCS11SPY", SoftHsmToken.Module);
+        SoftHsmToken.SetInProcess("PKCS11SPY_OUTPUT", log);
         var inputs = Inputs();
 
-        using (var signer = FileSigner.WithKey(Open(module: Spy)))
+        using (var signer = FileSigner.WithKey(Open(module: SoftHsmToken.Spy)))
         {
             foreach (var file in inputs)
             {
@@ -112,18 +111,18 @@ public sealed class Pkcs11SigningTests : IDisposable
             }
         }
 
-        Assert.Equal(1, Calls(log, "C_Login"));
-        Assert.Equal(1, Calls(log, "C_Logout"));
+        Assert.Equal(1, SoftHsmToken.Calls(log, "C_Login"));
+        Assert.Equal(1, SoftHsmToken.Calls(log, "C_Logout"));
         // The probe that checks the key against the certificate, then one signature per file (C_Sign itself is
         // called twice per signature: once for the length, once for the bytes).
-        Assert.Equal(1 + inputs.Length, Calls(log, "C_SignInit"));
+        Assert.Equal(1 + inputs.Length, SoftHsmToken.Calls(log, "C_SignInit"));
 
         File.Delete(log);
-        SetNative("WDK_TEST_WRONG_PIN", "999999");
-        var wrong = Assert.Throws<WdkException>(() => Open(module: Spy, pinVariable: "WDK_TEST_WRONG_PIN"));
+        SoftHsmToken.SetInProcess("WDK_TEST_WRONG_PIN", "999999");
+        var wrong = Assert.Throws<WdkException>(() => Open(module: SoftHsmToken.Spy, pinVariable: "WDK_TEST_WRONG_PIN"));
         Assert.Equal("WDK4008", wrong.Diagnostic.Code);
         Assert.DoesNotContain("999999", wrong.Diagnostic.Message);
-        Assert.Equal(1, Calls(log, "C_Login"));
+        Assert.Equal(1, SoftHsmToken.Calls(log, "C_Login"));
         // Not locked by it: the right PIN still opens the token.
         Open().Dispose();
     }
@@ -150,17 +149,4 @@ public sealed class Pkcs11SigningTests : IDisposable
         using var byId = Open(key: "4b01");
         Assert.Equal("CN=WdkDriver EV token test", byId.Certificate.Subject);
     }
-
-    /// <summary>pkcs11-spy logs each call as "&lt;n&gt;: C_Function", then its arguments.</summary>
-    private static int Calls(string log, string function) =>
-        File.ReadLines(log).Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\d+: {function}$"));
-
-    private static void SetNative(string name, string value)
-    {
-        Environment.SetEnvironmentVariable(name, value);
-        setenv(name, value, 1);
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern int setenv(string name, string value, int overwrite);
 }
