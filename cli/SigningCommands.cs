@@ -107,11 +107,15 @@ internal static class SigningCommands
         var catalog = new Option<FileInfo?>("--catalog") { Description = "Check the files' membership of this catalog too." };
         var trusted = new Option<FileInfo[]>("--trusted-cert") { Description = "A .cer the signers must chain to (repeatable); default: the system's roots.", AllowMultipleArgumentsPerToken = false };
         var ignoreChain = new Option<bool>("--ignore-chain") { Description = "Check signatures and digests, not whom they chain to." };
-        var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain };
+        var microsoft = new Option<bool>("--microsoft")
+        {
+            Description = "The package must carry Microsoft's driver signature (attestation or WHQL), chaining to a pinned Microsoft root, valid at its time stamp; --trusted-cert gives the root where the system has none.",
+        };
+        var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain, microsoft };
         command.SetAction(parse => reporter.Run(() =>
         {
             var anchors = (parse.GetValue(trusted) ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
-            var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain));
+            var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain), parse.GetValue(microsoft));
             var failed = false;
             foreach (var target in parse.GetValue(targets)!)
             {

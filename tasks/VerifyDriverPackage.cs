@@ -23,11 +23,17 @@ public sealed class VerifyDriverPackage : WdkTask
     /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
     public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
 
+    /// <summary>
+    /// The catalogs must carry Microsoft's driver signature (attestation or WHQL), chaining to a pinned Microsoft root,
+    /// valid at their time stamps; TrustedCertificates then supply Microsoft's root where the system has none.
+    /// </summary>
+    public bool Microsoft { get; set; }
+
     protected override void ExecuteCore()
     {
         var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
         var anchors = TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList();
-        var trust = new TrustOptions(anchors);
+        var trust = new TrustOptions(anchors, Microsoft: Microsoft);
         var findings = SignatureVerifier.VerifyPackage(files, trust)
             .Concat(ClientFiles.SelectMany(f => SignatureVerifier.VerifyPe(f.GetMetadata("FullPath"), trust) ?? Array.Empty<Diagnostic>()))
             .ToList();

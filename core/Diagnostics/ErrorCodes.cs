@@ -67,6 +67,7 @@ public static class ErrorCodes
     public const string DigestMismatch = "WDK4012";
     public const string ChainUntrusted = "WDK4013";
     public const string NotCatalogMember = "WDK4014";
+    public const string NotMicrosoftSigned = "WDK4015";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

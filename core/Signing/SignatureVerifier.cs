@@ -92,7 +92,8 @@ public static class SignatureVerifier
 
     /// <summary>
     /// Checks a driver package given as its files: each catalog's signature, every INF and every file the INFs copy
-    /// being a member of a catalog with the right digest, and the embedded signature of every PE file.
+    /// being a member of a catalog with the right digest, and the embedded signature of every PE file (with
+    /// <see cref="TrustOptions.Microsoft"/>: where there is one, and not whom it chains to).
     /// </summary>
     public static IReadOnlyList<Diagnostic> VerifyPackage(IReadOnlyDictionary<string, string> packageFiles, TrustOptions trust)
     {
@@ -131,9 +132,12 @@ public static class SignatureVerifier
             }
         }
 
+        // Windows loads a Microsoft-signed driver by its catalog: an embedded signature (the vendor's, say) must be
+        // intact where there is one, but need not be there, and whom it chains to does not matter.
+        var embeddedTrust = trust.Microsoft ? trust with { Microsoft = false, IgnoreChain = true } : trust;
         foreach (var file in packageFiles.Values.Where(f => !f.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)))
         {
-            findings.AddRange(VerifyPe(file, trust) ?? Array.Empty<Diagnostic>());
+            findings.AddRange((VerifyPe(file, embeddedTrust) ?? Array.Empty<Diagnostic>()).Where(d => !(trust.Microsoft && d.Code == ErrorCodes.NotSigned)));
         }
 
         return findings;
@@ -161,9 +165,10 @@ public static class SignatureVerifier
         var others = Directory.GetFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !driverFolders.Any(d => f.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
             .OrderBy(f => f, StringComparer.Ordinal);
+        // The client is the vendor's to sign, not Microsoft's.
         foreach (var file in others)
         {
-            findings.AddRange(VerifyPe(file, trust) ?? Array.Empty<Diagnostic>());
+            findings.AddRange(VerifyPe(file, trust with { Microsoft = false }) ?? Array.Empty<Diagnostic>());
         }
 
         return findings;
@@ -199,49 +204,13 @@ public static class SignatureVerifier
 
         try
         {
-            return ChainProblem(signer, cms.Certificates, trust) is { } problem
-                ? new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, problem, path) }
-                : Array.Empty<Diagnostic>();
+            return SignerTrust.Judge(cms, path, trust) is { } problem ? new[] { problem } : Array.Empty<Diagnostic>();
         }
         catch (CryptographicException e)
         {
             // A certificate whose extensions do not decode (found by fuzzing the verifier).
             return new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, $"The signer's certificate '{signer.Subject}' cannot be read: {e.Message}", path) };
         }
-    }
-
-    private static string? ChainProblem(X509Certificate2 signer, X509Certificate2Collection included, TrustOptions trust)
-    {
-        var eku = signer.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        if (eku is not null && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == TestCertificate.CodeSigning))
-        {
-            return $"The signer '{signer.Subject}' may not sign code: its certificate lacks the code-signing usage.";
-        }
-
-        if (trust.IgnoreChain)
-        {
-            return null;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ExtraStore.AddRange(included);
-        if (trust.Anchors.Count > 0)
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(trust.Anchors.ToArray());
-            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        }
-
-        var built = chain.Build(signer);
-        var root = chain.ChainElements.Count > 0 ? chain.ChainElements[chain.ChainElements.Count - 1].Certificate : signer;
-        if (trust.Anchors.Count > 0)
-        {
-            return trust.Anchors.Any(a => a.Thumbprint == root.Thumbprint) && chain.ChainStatus.All(s => s.Status is X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot)
-                ? null
-                : $"The signer '{signer.Subject}' does not chain to a trusted certificate given for verification.";
-        }
-
-        return built ? null : $"The signer '{signer.Subject}' does not chain to a root this system trusts ({string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()))}).";
     }
 
     /// <summary>The digest algorithm and digest of an SpcIndirectDataContent (given whole or as its contents).</summary>

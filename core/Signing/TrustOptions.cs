@@ -3,5 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace WdkDriver.Core.Signing;
 
-/// <summary>What a signer must chain to: the given anchors, else the system's trusted roots; or nothing, with <see cref="IgnoreChain"/>.</summary>
-public sealed record TrustOptions(IReadOnlyList<X509Certificate2> Anchors, bool IgnoreChain = false);
+/// <summary>
+/// What a signer must chain to: the given anchors, else the system's trusted roots; or nothing, with
+/// <see cref="IgnoreChain"/>. With <see cref="Microsoft"/>, a package's catalogs must carry Microsoft's driver
+/// signature (<see cref="MicrosoftRoots"/>): the anchors then only supply root certificates, which must be pinned ones.
+/// </summary>
+public sealed record TrustOptions(IReadOnlyList<X509Certificate2> Anchors, bool IgnoreChain = false, bool Microsoft = false);

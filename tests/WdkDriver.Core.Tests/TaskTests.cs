@@ -236,4 +236,23 @@ public class TaskTests : IDisposable
             Assert.Equal(code == "WDK5032", File.Exists(temp.Combine("out", $"{code}.amd64.submission.cab")));
         }
     }
+
+    [Fact]
+    public void VerifyDriverPackage_in_Microsoft_mode_accepts_the_attested_package_that_the_ordinary_mode_refuses()
+    {
+        var folder = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");
+        var files = Directory.GetFiles(folder).Select(f => (ITaskItem)new TaskItem(f, new Dictionary<string, string> { ["PackagePath"] = Path.GetFileName(f) })).ToArray();
+        var root = new TaskItem(Path.Combine(RepositoryPaths.Corpus, "certs", "MicrosoftRootCertificateAuthority2010.cer"));
+
+        var microsoftEngine = new TestBuildEngine();
+        var microsoft = new VerifyDriverPackage { BuildEngine = microsoftEngine, Files = files, TrustedCertificates = new ITaskItem[] { root }, Microsoft = true };
+        var ordinaryEngine = new TestBuildEngine();
+        var ordinary = new VerifyDriverPackage { BuildEngine = ordinaryEngine, Files = files, TrustedCertificates = new ITaskItem[] { root } };
+
+        Assert.True(microsoft.Execute(), microsoftEngine.Log);
+        // The driver's own embedded signature is the vendor's (DigiCert), which does not chain to Microsoft's root.
+        Assert.False(ordinary.Execute());
+        Assert.Equal("WDK4013", Assert.Single(ordinaryEngine.Errors).Code);
+        Assert.EndsWith("mullvad-split-tunnel.sys", Assert.Single(ordinaryEngine.Errors).File);
+    }
 }
