@@ -148,6 +148,16 @@ public static class AuthenticodeSigner
         }
     }
 
+    /// <summary>DigestInfo: the digest algorithm (NULL parameters) and the digest, as Authenticode's indirect data and PKCS#1 hold it.</summary>
+    public static void WriteDigestInfo(AsnWriter writer, byte[] hash, HashAlgorithmName digest)
+    {
+        using (writer.PushSequence())
+        {
+            WriteAlgorithm(writer, DigestOid(digest), withNull: true);
+            writer.WriteOctetString(hash);
+        }
+    }
+
     public static string DigestOid(HashAlgorithmName digest) =>
         digest == HashAlgorithmName.SHA1 ? "1.3.14.3.2.26"
         : digest == HashAlgorithmName.SHA256 ? "2.16.840.1.101.3.4.2.1"

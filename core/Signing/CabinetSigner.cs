@@ -58,16 +58,7 @@ public static class CabinetSigner
                 }
             }
 
-            using (writer.PushSequence())
-            {
-                using (writer.PushSequence())
-                {
-                    writer.WriteObjectIdentifier(AuthenticodeSigner.DigestOid(digest));
-                    writer.WriteNull();
-                }
-
-                writer.WriteOctetString(hash);
-            }
+            AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
         }
 
         return writer.Encode();

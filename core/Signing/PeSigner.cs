@@ -148,16 +148,7 @@ public static class PeSigner
                 }
             }
 
-            using (writer.PushSequence())
-            {
-                using (writer.PushSequence())
-                {
-                    writer.WriteObjectIdentifier(AuthenticodeSigner.DigestOid(digest));
-                    writer.WriteNull();
-                }
-
-                writer.WriteOctetString(hash);
-            }
+            AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
         }
 
         return writer.Encode();

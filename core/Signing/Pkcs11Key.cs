@@ -264,17 +264,7 @@ public sealed class Pkcs11Key : SigningKey
     private static byte[] DigestInfo(byte[] hash, HashAlgorithmName digest)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            using (writer.PushSequence())
-            {
-                writer.WriteObjectIdentifier(AuthenticodeSigner.DigestOid(digest));
-                writer.WriteNull();
-            }
-
-            writer.WriteOctetString(hash);
-        }
-
+        AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
         return writer.Encode();
     }
 
