@@ -48,7 +48,8 @@ internal static class SigningCommands
         var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding the .pfx password." };
         var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
         var test = new Option<bool>("--test") { Description = "The per-user default test certificate (created on first use)." };
-        var timestamp = new Option<Uri?>("--timestamp") { Description = "An RFC 3161 time-stamping server URL (signtool's /tr)." };
+        // A string, not a Uri: System.CommandLine cannot convert a Uri, and said so with an unhandled exception.
+        var timestamp = new Option<string?>("--timestamp") { Description = "An RFC 3161 time-stamping server URL (signtool's /tr)." };
         var pkcs11 = new Option<FileInfo?>("--pkcs11") { Description = "A PKCS#11 module (the token's library): the key stays in the token." };
         var token = new Option<string?>("--token") { Description = "With --pkcs11: the token's label." };
         var key = new Option<string?>("--key") { Description = "With --pkcs11: the private key's label, or its id in hexadecimal." };
@@ -67,7 +68,7 @@ internal static class SigningCommands
             }
 
             using var signer = CreateSigner(parse, pfx, passwordVariable, testCert, pkcs11, token, key, pinVariable, cert)
-                .WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(server) : null);
+                .WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(TimestampServer(server)) : null);
             foreach (var target in parse.GetValue(files)!)
             {
                 signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);
@@ -78,6 +79,11 @@ internal static class SigningCommands
         }));
         return command;
     }
+
+    private static Uri TimestampServer(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var server) && (server.Scheme == "http" || server.Scheme == "https")
+            ? server
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"--timestamp '{text}' is not an http(s) URL."));
 
     private static FileSigner CreateSigner(
         ParseResult parse, Option<FileInfo?> pfx, Option<string?> passwordVariable, Option<DirectoryInfo?> testCert,

@@ -41,6 +41,8 @@ public static class AuthenticodeSigner
         var attributes = SignedAttributes(contentType, messageDigest);
         // PKCS#7 signs the DER of the attribute SET (tag 0x31).
         var (signatureAlgorithm, signature) = signer.Sign(attributes, digest);
+        // Before any DER is written: a failing time stamp must surface as itself, not as an unbalanced writer.
+        var token = timestamper?.Timestamp(signature, digest);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -90,9 +92,8 @@ public static class AuthenticodeSigner
                     // rsaEncryption carries NULL parameters (as signtool writes them); ECDSA algorithms carry none.
                     WriteAlgorithm(writer, signatureAlgorithm, withNull: signatureAlgorithm == SigningKey.RsaEncryption);
                     writer.WriteOctetString(signature);
-                    if (timestamper is not null)
+                    if (token is not null)
                     {
-                        var token = timestamper.Timestamp(signature, digest);
                         writer.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
                         Attribute(writer, Rfc3161Timestamp, w => w.WriteEncodedValue(token));
                         writer.PopSetOf(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));

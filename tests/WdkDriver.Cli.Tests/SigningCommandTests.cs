@@ -87,4 +87,26 @@ public class SigningCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error WDK4005", result.Error);
     }
+
+    [Fact]
+    public void A_time_stamp_server_that_is_not_there_or_not_a_URL_is_a_coded_error_and_leaves_the_file_unsigned()
+    {
+        var tool = Tool();
+        var before = File.ReadAllBytes(tool);
+        Assert.Equal(0, Wdkdriver.Run("cert", "new", "--subject", "CN=Stamped", "-o", temp.Combine("cert")).ExitCode);
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var absent = Wdkdriver.Run("sign", tool, "--test-cert", temp.Combine("cert"), "--timestamp", $"http://127.0.0.1:{port}/");
+        var notUrl = Wdkdriver.Run("sign", tool, "--test-cert", temp.Combine("cert"), "--timestamp", "timestamp.example");
+
+        Assert.Equal(1, absent.ExitCode);
+        Assert.Contains("error WDK4007: Time-stamping at", absent.Error);
+        Assert.Equal(1, notUrl.ExitCode);
+        Assert.Contains("error WDK4005: --timestamp 'timestamp.example' is not an http(s) URL.", notUrl.Error);
+        Assert.DoesNotContain("Exception", absent.Error + notUrl.Error);
+        Assert.Equal(before, File.ReadAllBytes(tool));
+    }
 }
