@@ -12,6 +12,7 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs, signs and pa
     SigningCommands.Cert(reporter),
     SigningCommands.Sign(reporter),
     SigningCommands.Verify(reporter),
+    SubmitCommand.Create(reporter),
 };
 
 var parse = root.Parse(args);

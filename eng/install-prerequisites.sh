@@ -4,7 +4,8 @@
 # ARM64 driver for the tests, wine, which loads the drivers for their test runs, osslsigncode and openssl, which
 # the tests use as independent checkers of signatures and catalogs, gcab and cabextract, the independent cabinet
 # readers and writers, and SoftHSM2 with OpenSC's pkcs11-tool and OpenSSL's PKCS#11 engine: a software token the
-# tests put a signing key in, signed with by this project and by osslsigncode. Safe to run again.
+# tests put a signing key in, signed with by this project and by osslsigncode; and from npm, Azurite, the Azure
+# Storage emulator that the Partner Center client's tests upload to. Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -21,17 +22,27 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+command -v azurite-blob >/dev/null || missing_npm=1
+
+if [ ${#missing[@]} -eq 0 ] && [ -z "${missing_npm:-}" ]; then
   echo "Prerequisites are installed."
   exit 0
 fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "Installing ${missing[*]} needs root (or sudo)." >&2; exit 1; }
+  command -v sudo >/dev/null || { echo "Installing ${missing[*]} ${missing_npm:+azurite} needs root (or sudo)." >&2; exit 1; }
   sudo="sudo"
 fi
 
-echo "Installing: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ -n "${missing_npm:-}" ]; then
+  command -v npm >/dev/null || { echo "Installing azurite needs npm (Node.js)." >&2; exit 1; }
+  echo "Installing: azurite (npm)"
+  $sudo npm install -g --no-fund --no-audit --loglevel=error azurite@3.37.0
+fi

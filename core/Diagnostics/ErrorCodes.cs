@@ -96,4 +96,13 @@ public static class ErrorCodes
     public const string DriverTestNeedsTestMachine = "WDK6009";
     public const string DriverTestClientMissing = "WDK6010";
     public const string DriverTestStepMissing = "WDK6011";
+
+    // WDK7xxx: release through Partner Center.
+    public const string SignInFailed = "WDK7001";
+    public const string HardwareApiFailed = "WDK7002";
+    public const string UploadFailed = "WDK7003";
+    public const string SubmissionFailed = "WDK7004";
+    public const string SubmissionTimedOut = "WDK7005";
+    public const string SubmissionStateInvalid = "WDK7006";
+    public const string SubmissionSetupInvalid = "WDK7007";
 }

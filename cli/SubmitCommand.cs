@@ -1,0 +1,88 @@
+using System.CommandLine;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Release;
+
+namespace WdkDriver.Cli;
+
+/// <summary><c>wdkdriver submit</c>: attestation signing through Partner Center's Hardware API.</summary>
+internal static class SubmitCommand
+{
+    public static Command Create(Reporter reporter)
+    {
+        var cabinet = new Argument<FileInfo>("file.cab") { Description = "The EV-signed submission cabinet." };
+        var tenant = new Option<string>("--tenant") { Description = "The Microsoft Entra tenant (id or domain) of the Partner Center account.", Required = true };
+        var clientId = new Option<string>("--client-id") { Description = "The Entra application's client id.", Required = true };
+        var secretVariable = new Option<string?>("--secret-env") { Description = "The environment variable holding the client secret." };
+        var federated = new Option<FileInfo?>("--federated-token-file") { Description = "A federated token (GitHub Actions, Azure Pipelines workload identity) to sign in with instead of a secret." };
+        var productName = new Option<string?>("--product-name") { Description = "The product's name in Partner Center; default: the cabinet's name." };
+        var signatures = new Option<string?>("--signatures") { Description = "Requested signatures (OS codes, comma-separated); default: from the INFs' architectures." };
+        var wait = new Option<bool>("--wait") { Description = "Wait for Microsoft's signature and download the signed package." };
+        var timeout = new Option<int>("--timeout") { Description = "Minutes to wait at most (with --wait).", DefaultValueFactory = _ => 60 };
+        var poll = new Option<int>("--poll") { Description = "Seconds between reads of the submission (with --wait).", DefaultValueFactory = _ => 30 };
+        var state = new Option<FileInfo?>("--state") { Description = "The state file a rerun resumes from; default: <file.cab>.submission.json." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where the signed package goes; default: <file>.signed.zip." };
+        var apiUrl = new Option<string?>("--api-url") { Description = $"The Hardware API's address; default {HardwareApi.DefaultAddress}." };
+        var authority = new Option<string?>("--authority") { Description = "The Entra ID authority; default https://login.microsoftonline.com/." };
+        var command = new Command("submit", "Submits an EV-signed submission cabinet to Partner Center for attestation signing; resumes from its state file.")
+        {
+            cabinet, tenant, clientId, secretVariable, federated, productName, signatures, wait, timeout, poll, state, output, apiUrl, authority,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(reporter.Run(() =>
+        {
+            var cab = parse.GetValue(cabinet)!.FullName;
+            if (!File.Exists(cab))
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "No such cabinet.", cab));
+            }
+
+            if ((parse.GetValue(secretVariable) is null) == (parse.GetValue(federated) is null))
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "Give exactly one of --secret-env and --federated-token-file."));
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            var root = Address(parse.GetValue(authority) ?? "https://login.microsoftonline.com/", "--authority");
+            var token = parse.GetValue(secretVariable) is { } variable
+                ? EntraToken.WithSecret(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, variable)
+                : EntraToken.WithFederatedToken(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, parse.GetValue(federated)!.FullName);
+            var requested = parse.GetValue(signatures) is { } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : RequestedSignatures.For(cab);
+            var name = Path.GetFileName(cab);
+            var request = new SubmissionRequest(
+                cab,
+                parse.GetValue(state)?.FullName ?? cab + ".submission.json",
+                parse.GetValue(productName) ?? (name.EndsWith(".submission.cab", StringComparison.OrdinalIgnoreCase) ? name[..^".submission.cab".Length] : Path.GetFileNameWithoutExtension(name)),
+                requested.ToList(),
+                parse.GetValue(output)?.FullName,
+                parse.GetValue(wait),
+                TimeSpan.FromSeconds(parse.GetValue(poll)),
+                TimeSpan.FromMinutes(parse.GetValue(timeout)));
+            var submitter = new AttestationSubmitter(new HardwareApi(http, Address(parse.GetValue(apiUrl) ?? HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
+            string? signed;
+            try
+            {
+                signed = submitter.RunAsync(request, cancellation).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // The state file is written whole before each step: the next run goes on from the last one done.
+                reporter.Output.WriteLine($"Cancelled. Run the same command again to go on with this submission (state in {request.StatePath}).");
+                return ExitCodes.Failure;
+            }
+
+            if (signed is not null)
+            {
+                reporter.Output.WriteLine(signed);
+            }
+
+            return ExitCodes.Success;
+        })));
+        return command;
+    }
+
+    private static Uri Address(string text, string option) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var address) && (address.Scheme == "https" || address.Scheme == "http")
+            ? address
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, $"{option} '{text}' is not an http(s) address."));
+}
