@@ -101,18 +101,19 @@ public sealed class MicrosoftSignatureTests : IDisposable
     {
         var folder = Copy();
         var names = Root2010.Subject;
+        var now = DateTimeOffset.UtcNow;
         using var rootKey = RSA.Create(2048);
         var rootRequest = new CertificateRequest(Root2010.SubjectName, rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var root = rootRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest(names.Replace("Microsoft Root Certificate Authority 2010", "Microsoft Windows Third Party Component CA 2014"), caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var ca = caRequest.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), new byte[] { 1, 2, 3, 4 }).CopyWithPrivateKey(caKey);
+        using var ca = caRequest.Create(root, now.AddDays(-1), now.AddMonths(9), new byte[] { 1, 2, 3, 4 }).CopyWithPrivateKey(caKey);
         using var leafKey = RSA.Create(2048);
         var leafRequest = new CertificateRequest(names.Replace("Microsoft Root Certificate Authority 2010", "Microsoft Windows Hardware Compatibility Publisher"), leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new(MicrosoftRoots.WhqlUsage), new(MicrosoftRoots.AttestationUsage), new(TestCertificate.CodeSigning) }, false));
-        using var leaf = leafRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), new byte[] { 5, 6, 7, 8 }).CopyWithPrivateKey(leafKey);
+        using var leaf = leafRequest.Create(ca, now.AddDays(-1), now.AddMonths(6), new byte[] { 5, 6, 7, 8 }).CopyWithPrivateKey(leafKey);
         var trustList = CatalogReader.TrustList(File.ReadAllBytes(Catalog(folder)), Catalog(folder));
         File.WriteAllBytes(Catalog(folder), AuthenticodeSigner.Sign("1.3.6.1.4.1.311.10.1", trustList, leaf, new[] { X509CertificateLoader.LoadCertificate(ca.RawData) }, HashAlgorithmName.SHA256));
 
