@@ -1,6 +1,8 @@
 using System.CommandLine;
 using WdkDriver.Core.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Release;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Cli;
 
@@ -23,9 +25,11 @@ internal static class SubmitCommand
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where the signed package goes; default: <file>.signed.zip." };
         var apiUrl = new Option<string?>("--api-url") { Description = $"The Hardware API's address; default {HardwareApi.DefaultAddress}." };
         var authority = new Option<string?>("--authority") { Description = "The Entra ID authority; default https://login.microsoftonline.com/." };
+        var trusted = new Option<FileInfo[]>("--trusted-cert") { Description = "Microsoft's root certificate (.cer) where the system has none (Linux); still held to the pinned thumbprints." };
+        var pinned = new Option<FileInfo[]>("--pinned-root") { Description = "A root (.cer) to pin instead of Microsoft's: a stand-in's test authority, another cloud's root." };
         var command = new Command("submit", "Submits an EV-signed submission cabinet to Partner Center for attestation signing; resumes from its state file.")
         {
-            cabinet, tenant, clientId, secretVariable, federated, productName, signatures, wait, timeout, poll, state, output, apiUrl, authority,
+            cabinet, tenant, clientId, secretVariable, federated, productName, signatures, wait, timeout, poll, state, output, apiUrl, authority, trusted, pinned,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(reporter.Run(() =>
         {
@@ -57,7 +61,8 @@ internal static class SubmitCommand
                 parse.GetValue(output)?.FullName,
                 parse.GetValue(wait),
                 TimeSpan.FromSeconds(parse.GetValue(poll)),
-                TimeSpan.FromMinutes(parse.GetValue(timeout)));
+                TimeSpan.FromMinutes(parse.GetValue(timeout)),
+                Verification(parse.GetValue(trusted), parse.GetValue(pinned)));
             var submitter = new AttestationSubmitter(new HardwareApi(http, Address(parse.GetValue(apiUrl) ?? HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
             string? signed;
             try
@@ -79,6 +84,14 @@ internal static class SubmitCommand
             return ExitCodes.Success;
         })));
         return command;
+    }
+
+    /// <summary>What the downloaded package must carry: Microsoft's driver signature, or the pinned roots' given instead.</summary>
+    private static TrustOptions Verification(FileInfo[]? trusted, FileInfo[]? pinned)
+    {
+        var roots = (pinned ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
+        var anchors = (trusted ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).Concat(roots).ToList();
+        return new TrustOptions(anchors, Microsoft: true, PinnedRoots: roots.Count > 0 ? roots.Select(r => r.Thumbprint).ToList() : null);
     }
 
     private static Uri Address(string text, string option) =>

@@ -105,4 +105,5 @@ public static class ErrorCodes
     public const string SubmissionTimedOut = "WDK7005";
     public const string SubmissionStateInvalid = "WDK7006";
     public const string SubmissionSetupInvalid = "WDK7007";
+    public const string SignedPackageInvalid = "WDK7008";
 }

@@ -11,6 +11,7 @@ using Azure;
 using Azure.Storage.Blobs.Specialized;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Release;
 
@@ -23,7 +24,8 @@ public sealed record SubmissionRequest(
     string? SignedPackage,
     bool Wait,
     TimeSpan PollInterval,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    TrustOptions Verification);
 
 /// <summary>
 /// Attestation signing from start to end: the product and its submission (each created once, their ids saved before
@@ -96,6 +98,19 @@ public sealed class AttestationSubmitter
         var destination = request.SignedPackage ?? Path.ChangeExtension(request.Cabinet, ".signed.zip");
         progress($"Downloading Microsoft's signed package to {destination}");
         await DownloadAsync(signed, destination, cancellation).ConfigureAwait(false);
+
+        // Nothing that does not carry Microsoft's driver signature is left where a release would take it from.
+        var findings = SignedPackageCheck.Verify(destination, request.Verification);
+        if (findings.Count > 0)
+        {
+            File.Delete(destination);
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.SignedPackageInvalid,
+                $"Microsoft's package for submission {state.SubmissionId} does not verify, so it was not kept ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}",
+                request.Cabinet));
+        }
+
+        progress($"Verified: {destination} carries Microsoft's driver signature");
         return destination;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
@@ -143,7 +144,7 @@ internal static class SignerTrust
 
         if (trust.Microsoft)
         {
-            if (MicrosoftRoots.Pinned.ContainsKey(root.Thumbprint))
+            if (((IEnumerable<string>?)trust.PinnedRoots ?? MicrosoftRoots.Pinned.Keys).Contains(root.Thumbprint, StringComparer.OrdinalIgnoreCase))
             {
                 return invalid;
             }

@@ -5,8 +5,12 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Azure.Storage.Sas;
 using WdkDriver.Core.Cabinets;
+using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Tests;
 
@@ -19,7 +23,9 @@ internal sealed record Fault(string Method, string PathEnd, int Status, int? Ret
 /// (../shared/docs/partner-center.md) because Partner Center cannot be reached from the tests: it is not Partner Center.
 /// Products and submissions with 64-bit ids, the upload and download addresses in Azurite (a real blob service), the
 /// commit, the workflow's steps (one per read after the commit), a failing submission with messages and an error
-/// report, and injected faults: 429 with Retry-After, 5xx, 401, a lost answer, tokens that expire.
+/// report, and injected faults: 429 with Retry-After, 5xx, 401, a lost answer, tokens that expire. What it returns is
+/// signed as Microsoft does it, with a new catalog, but by its own test publisher and root (<see cref="Root"/>), which a
+/// test pins in place of Microsoft's.
 /// </summary>
 internal sealed class HardwareApiStandIn : IDisposable
 {
@@ -35,8 +41,22 @@ internal sealed class HardwareApiStandIn : IDisposable
     private long nextProduct = 14631253285588838;
     private long nextSubmission = 1152921504621465124;
 
+    private readonly X509Certificate2 publisher;
+
     public HardwareApiStandIn(Azurite storage, string clientId, string secret)
     {
+        var now = DateTimeOffset.UtcNow;
+        using var rootKey = RSA.Create(2048);
+        var rootRequest = new CertificateRequest("CN=Stand-in Root (not Microsoft)", rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        Root = X509CertificateLoader.LoadCertificate(root.RawData);
+        using var publisherKey = RSA.Create(2048);
+        var publisherRequest = new CertificateRequest("CN=Stand-in Hardware Compatibility Publisher", publisherKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        publisherRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new(MicrosoftRoots.AttestationUsage), new(TestCertificate.CodeSigning) }, false));
+        using var issued = publisherRequest.Create(root, now.AddDays(-1), now.AddMonths(6), new byte[] { 7, 1, 2, 3 });
+        publisher = issued.CopyWithPrivateKey(publisherKey);
+
         this.storage = storage;
         this.clientId = clientId;
         this.secret = secret;
@@ -51,6 +71,9 @@ internal sealed class HardwareApiStandIn : IDisposable
     }
 
     public Uri Authority { get; }
+
+    /// <summary>The root of the stand-in's "Microsoft" signatures (public part only).</summary>
+    public X509Certificate2 Root { get; }
 
     public Uri ApiAddress => new(Authority, "v2.0/my/hardware/");
 
@@ -257,7 +280,7 @@ internal sealed class HardwareApiStandIn : IDisposable
         };
     }
 
-    /// <summary>"Microsoft's" package: the uploaded cabinet's files, zipped (the stand-in signs nothing).</summary>
+    /// <summary>"Microsoft's" package: the uploaded cabinet's folders, each with a new catalog signed by the stand-in's publisher, zipped.</summary>
     private Uri SignedPackage(Submission submission)
     {
         var blob = storage.Container.GetBlobClient($"{submission.Id}/signed.zip");
@@ -266,6 +289,19 @@ internal sealed class HardwareApiStandIn : IDisposable
             using var cabinet = Cabinet.Read(new MemoryStream(storage.Container.GetBlobClient($"{submission.Id}/initial.cab").DownloadContent().Value.Content.ToArray()), "initial.cab");
             using var temp = new TempDirectory("stand-in");
             cabinet.ExtractTo(temp.Path);
+            foreach (var package in Directory.GetFiles(temp.Path, "*.inf", SearchOption.AllDirectories).Select(Path.GetDirectoryName).Distinct())
+            {
+                foreach (var old in Directory.GetFiles(package!, "*.cat"))
+                {
+                    File.Delete(old);
+                }
+
+                foreach (var catalog in CatalogBuilder.Create(CatalogContents.FolderFiles(package!), package!, outputIsFolder: true, new CatalogOptions("10_X64"), DateTimeOffset.UtcNow))
+                {
+                    File.WriteAllBytes(catalog, CatalogSigner.Sign(File.ReadAllBytes(catalog), catalog, publisher, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256));
+                }
+            }
+
             var zip = new MemoryStream();
             using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
             {
@@ -294,6 +330,7 @@ internal sealed class HardwareApiStandIn : IDisposable
 
     public void Dispose()
     {
+        publisher.Dispose();
         stop.Cancel();
         listener.Stop();
         listener.Close();

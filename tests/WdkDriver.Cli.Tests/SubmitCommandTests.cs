@@ -35,17 +35,21 @@ public sealed class SubmitCommandTests : IDisposable
 
     private string Cabinet()
     {
-        temp.Write("in/Booster/booster.inf", "[Manufacturer]\r\n%P% = Booster, NTamd64.10.0\r\n[Booster.NTamd64.10.0]\r\n");
+        temp.Write("in/Booster/booster.inf", "[Version]\r\nSignature = \"$WINDOWS NT$\"\r\nCatalogFile = booster.cat\r\nDriverVer = 11/30/2026,1.2.3.0\r\n[Manufacturer]\r\n%P% = Booster, NTamd64.10.0\r\n[Booster.NTamd64.10.0]\r\n[Strings]\r\nP = \"Contoso\"\r\n");
         var cab = temp.Combine("Booster.1.2.3.amd64.submission.cab");
         CabinetWriter.Write(cab, new[] { new CabinetSource("Booster\\booster.inf", temp.Combine("in", "Booster", "booster.inf")) }, CabinetCompression.MsZip, new DateTime(2026, 11, 30));
         return cab;
     }
 
-    private string[] Submit(string cab, int poll) => new[]
+    private string[] Submit(string cab, int poll)
     {
-        "submit", cab, "--tenant", "contoso.onmicrosoft.com", "--client-id", "wdk-ci", "--secret-env", "WDK_TEST_SUBMIT_SECRET", "--wait", "--poll", poll.ToString(),
-        "--api-url", standIn!.ApiAddress.AbsoluteUri, "--authority", standIn.Authority.AbsoluteUri,
-    };
+        File.WriteAllBytes(temp.Combine("stand-in-root.cer"), standIn!.Root.RawData);
+        return new[]
+        {
+            "submit", cab, "--tenant", "contoso.onmicrosoft.com", "--client-id", "wdk-ci", "--secret-env", "WDK_TEST_SUBMIT_SECRET", "--wait", "--poll", poll.ToString(),
+            "--api-url", standIn.ApiAddress.AbsoluteUri, "--authority", standIn.Authority.AbsoluteUri, "--pinned-root", temp.Combine("stand-in-root.cer"),
+        };
+    }
 
     [AzuriteFact]
     public void Submit_waits_for_the_signed_package_printing_each_step_and_requests_the_INFs_architecture()
@@ -59,11 +63,12 @@ public sealed class SubmitCommandTests : IDisposable
         Assert.Equal(signed, result.Output.Trim().Split('\n').Last());
         using (var zip = ZipFile.OpenRead(signed))
         {
-            Assert.Equal("Booster/booster.inf", Assert.Single(zip.Entries).FullName);
+            Assert.Equal(new[] { "Booster/booster.cat", "Booster/booster.inf" }, zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
         }
 
         Assert.Contains("Creating the product 'Booster.1.2.3.amd64' for WINDOWS_v100_X64_TH1_FULL", result.Output);
         Assert.Contains("signing, started", result.Output);
+        Assert.Contains($"Verified: {signed} carries Microsoft's driver signature", result.Output);
         var requested = standIn!.LastProductRequest!["requestedSignatures"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
         Assert.Equal(12, requested.Count);
         Assert.All(requested, code => Assert.StartsWith("WINDOWS_v100_X64_", code));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Release;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Tests.Release;
 
@@ -57,7 +58,7 @@ public sealed class AttestationSubmitterTests : IDisposable
         return new AttestationSubmitter(api, http, progress.Enqueue, Delay);
     }
 
-    private string Cabinet(string name = "booster.cab", string content = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n")
+    private string Cabinet(string name = "booster.cab", string content = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.3.0\r\n")
     {
         temp.Write($"in-{name}/Booster/booster.inf", content);
         File.WriteAllBytes(temp.Combine($"in-{name}", "Booster", "booster.sys"), Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
@@ -67,7 +68,8 @@ public sealed class AttestationSubmitterTests : IDisposable
     }
 
     private SubmissionRequest Request(string cabinet, bool wait = true) =>
-        new(cabinet, temp.Combine("submission.json"), "Booster 1.2.3", new[] { "WINDOWS_v100_X64_CO_FULL", "WINDOWS_v100_X64_GE_FULL" }, temp.Combine("signed.zip"), wait, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(60));
+        new(cabinet, temp.Combine("submission.json"), "Booster 1.2.3", new[] { "WINDOWS_v100_X64_CO_FULL", "WINDOWS_v100_X64_GE_FULL" }, temp.Combine("signed.zip"), wait, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(60),
+            new TrustOptions(new[] { standIn!.Root }, PinnedRoots: new[] { standIn.Root.Thumbprint }));
 
     [AzuriteFact]
     public async Task A_submission_survives_throttling_a_server_error_a_revoked_token_and_a_lost_commit_answer()
@@ -90,7 +92,7 @@ public sealed class AttestationSubmitterTests : IDisposable
         Assert.Contains(TimeSpan.FromSeconds(7), delays);
         using (var zip = ZipFile.OpenRead(signed!))
         {
-            Assert.Equal(new[] { "Booster/booster.inf", "Booster/booster.sys" }, zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            Assert.Equal(new[] { "Booster/booster.cat", "Booster/booster.inf", "Booster/booster.sys" }, zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
         }
 
         // The ids are kept as the JSON's digits: beyond 2^53, a double would have changed them.
@@ -103,6 +105,21 @@ public sealed class AttestationSubmitterTests : IDisposable
         Assert.Contains(lines, l => l.Contains("finalizeIngestion, completed"));
         Assert.DoesNotContain(lines, l => l.Contains("sig=") || l.Contains("stand-in-token") || l.Contains(Secret));
         Assert.Contains("POST /v2.0/my/hardware/products/14631253285588839/submissions/1152921504621465125/commit", standIn.Log);
+        Assert.Contains(lines, l => l.StartsWith("Verified: ", StringComparison.Ordinal));
+    }
+
+    [AzuriteFact]
+    public async Task A_package_that_does_not_carry_the_pinned_signature_is_refused_and_not_kept()
+    {
+        // Microsoft's real roots pinned: the stand-in's signature is a forgery to them.
+        var request = Request(Cabinet()) with { Verification = new TrustOptions(new[] { standIn!.Root }, Microsoft: true) };
+
+        var error = await Assert.ThrowsAsync<WdkException>(() => Submitter().RunAsync(request, CancellationToken.None));
+
+        Assert.Equal("WDK7008", error.Diagnostic.Code);
+        Assert.Contains("WDK4015", error.Diagnostic.Message);
+        Assert.Contains("not one of Microsoft's roots", error.Diagnostic.Message);
+        Assert.False(File.Exists(temp.Combine("signed.zip")));
     }
 
     [AzuriteFact]
@@ -164,7 +181,7 @@ public sealed class AttestationSubmitterTests : IDisposable
     {
         await Submitter().RunAsync(Request(Cabinet(), wait: false), CancellationToken.None);
 
-        var other = await Assert.ThrowsAsync<WdkException>(() => Submitter().RunAsync(Request(Cabinet("other.cab", "[Version]\r\n")), CancellationToken.None));
+        var other = await Assert.ThrowsAsync<WdkException>(() => Submitter().RunAsync(Request(Cabinet("other.cab", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.4.0\r\n")), CancellationToken.None));
         Environment.SetEnvironmentVariable("WDK_TEST_WRONG_SECRET", "not-the-secret-0815");
         File.Delete(temp.Combine("submission.json"));
         var refused = await Assert.ThrowsAsync<WdkException>(() => Submitter("WDK_TEST_WRONG_SECRET").RunAsync(Request(Cabinet()), CancellationToken.None));
