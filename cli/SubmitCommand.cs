@@ -2,7 +2,6 @@ using System.CommandLine;
 using WdkDriver.Core.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Release;
-using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Cli;
 
@@ -45,7 +44,7 @@ internal static class SubmitCommand
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var root = Address(parse.GetValue(authority) ?? "https://login.microsoftonline.com/", "--authority");
+            var root = HardwareApi.Address(parse.GetValue(authority), "https://login.microsoftonline.com/", "--authority");
             var token = parse.GetValue(secretVariable) is { } variable
                 ? EntraToken.WithSecret(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, variable)
                 : EntraToken.WithFederatedToken(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, parse.GetValue(federated)!.FullName);
@@ -62,8 +61,8 @@ internal static class SubmitCommand
                 parse.GetValue(wait),
                 TimeSpan.FromSeconds(parse.GetValue(poll)),
                 TimeSpan.FromMinutes(parse.GetValue(timeout)),
-                Verification(parse.GetValue(trusted), parse.GetValue(pinned)));
-            var submitter = new AttestationSubmitter(new HardwareApi(http, Address(parse.GetValue(apiUrl) ?? HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
+                SignedPackageCheck.Trust(Certificates(parse.GetValue(trusted)), Certificates(parse.GetValue(pinned))));
+            var submitter = new AttestationSubmitter(new HardwareApi(http, HardwareApi.Address(parse.GetValue(apiUrl), HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
             string? signed;
             try
             {
@@ -86,16 +85,6 @@ internal static class SubmitCommand
         return command;
     }
 
-    /// <summary>What the downloaded package must carry: Microsoft's driver signature, or the pinned roots' given instead.</summary>
-    private static TrustOptions Verification(FileInfo[]? trusted, FileInfo[]? pinned)
-    {
-        var roots = (pinned ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
-        var anchors = (trusted ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).Concat(roots).ToList();
-        return new TrustOptions(anchors, Microsoft: true, PinnedRoots: roots.Count > 0 ? roots.Select(r => r.Thumbprint).ToList() : null);
-    }
-
-    private static Uri Address(string text, string option) =>
-        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var address) && (address.Scheme == "https" || address.Scheme == "http")
-            ? address
-            : throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, $"{option} '{text}' is not an http(s) address."));
+    private static IReadOnlyList<X509Certificate2> Certificates(FileInfo[]? files) =>
+        (files ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
 }

@@ -54,6 +54,15 @@ public sealed class HardwareApi
         this.delay = delay ?? Task.Delay;
     }
 
+    /// <summary>An http(s) address from a setting (a trailing slash added), or the fallback when it is empty.</summary>
+    public static Uri Address(string? text, string fallback, string setting)
+    {
+        var value = string.IsNullOrWhiteSpace(text) ? fallback : text!;
+        return Uri.TryCreate(value.EndsWith("/", StringComparison.Ordinal) ? value : value + "/", UriKind.Absolute, out var address) && (address.Scheme == "https" || address.Scheme == "http")
+            ? address
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, $"{setting} '{value}' is not an http(s) address."));
+    }
+
     /// <summary>Creates the attestation product; returns its id.</summary>
     public async Task<string> CreateProductAsync(string name, IReadOnlyList<string> signatures, CancellationToken cancellation)
     {

@@ -92,3 +92,13 @@ public sealed class AzuriteFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(Azurite.Available, "azurite (npm install -g azurite)");
     }
 }
+
+/// <summary>A test that builds a driver with Rust and submits it to the stand-in, uploading to Azurite.</summary>
+public sealed class WindowsRustAzuriteFactAttribute : FactAttribute
+{
+    public WindowsRustAzuriteFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)")
+            ?? Requirements.SkipReason(Azurite.Available, "azurite (npm install -g azurite)");
+    }
+}

@@ -110,4 +110,50 @@ public class SubmissionCabTests
         Assert.Equal(first, File.ReadAllBytes(cab));
         Assert.Contains("warning WDK5033", packAgain.Output);
     }
+
+    [WindowsRustAzuriteFact]
+    public void Packing_with_DriverAttestation_submits_to_the_stand_in_and_brings_back_a_verified_package_and_a_rerun_resumes()
+    {
+        // The STAND-IN of Partner Center (not Partner Center), uploading to Azurite, signing with its own pinned root.
+        using var storage = new Azurite();
+        using var standIn = new HardwareApiStandIn(storage, "wdk-ci", "sdk-stand-in-secret");
+        var project = sdk.CreateProject("attestation").WithSample("Booster").WithGitHistory(CommitTime);
+        File.WriteAllBytes(project.Path("stand-in-root.cer"), standIn.Root.RawData);
+        var file = project.Path("Booster.proj");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("</Project>", "  <ItemGroup><PartnerCenterPinnedRoot Include=\"stand-in-root.cer\" /></ItemGroup>\n</Project>"));
+        project.Environment["WDK_PARTNER_CENTER_SECRET"] = "sdk-stand-in-secret";
+        string[] pack =
+        {
+            "pack", "-c", "Release", "-p:DriverSubmissionCab=true", "-p:DriverAttestation=true", "-p:PartnerCenterTenant=contoso.onmicrosoft.com",
+            "-p:PartnerCenterClientId=wdk-ci", "-p:PartnerCenterSecretVariable=WDK_PARTNER_CENTER_SECRET", $"-p:PartnerCenterApiUrl={standIn.ApiAddress}",
+            $"-p:PartnerCenterAuthority={standIn.Authority}", "-p:PartnerCenterPollInterval=0",
+        };
+
+        var first = project.ShouldSucceed(project.Dotnet(pack));
+
+        var signed = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.amd64.submission.signed.zip"));
+        using (var zip = ZipFile.OpenRead(signed))
+        {
+            Assert.Equal(new[] { "booster/booster.cat", "booster/booster.inf", "booster/booster.sys" }, zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            using var inf = new MemoryStream();
+            using (var entry = zip.GetEntry("booster/booster.inf")!.Open())
+            {
+                entry.CopyTo(inf);
+            }
+
+            Assert.Equal(File.ReadAllBytes(Path.Combine(project.DriverFolder("Release"), "booster.inf")), inf.ToArray());
+        }
+
+        Assert.Contains("Creating the product 'Booster.", first.Output);
+        Assert.Contains("Verified: ", first.Output);
+        Assert.DoesNotContain("sdk-stand-in-secret", first.Output);
+
+        // Packing again makes the same cabinet: its state file resumes the submission instead of making a new product.
+        var second = project.ShouldSucceed(project.Dotnet(pack));
+
+        Assert.DoesNotContain("Creating the product", second.Output);
+        Assert.Contains("Verified: ", second.Output);
+        Assert.Equal(1, standIn.ProductsCreated);
+        Assert.Equal(1, standIn.SubmissionsCreated);
+    }
 }
