@@ -2,6 +2,7 @@ using System.CommandLine;
 using WdkDriver.Core.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Release;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Cli;
 
@@ -61,7 +62,7 @@ internal static class SubmitCommand
                 parse.GetValue(wait),
                 TimeSpan.FromSeconds(parse.GetValue(poll)),
                 TimeSpan.FromMinutes(parse.GetValue(timeout)),
-                SignedPackageCheck.Trust(Certificates(parse.GetValue(trusted)), Certificates(parse.GetValue(pinned))));
+                MicrosoftRoots.Trust(Certificates(parse.GetValue(trusted)), Certificates(parse.GetValue(pinned))));
             var submitter = new AttestationSubmitter(new HardwareApi(http, HardwareApi.Address(parse.GetValue(apiUrl), HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
             string? signed;
             try

@@ -8,6 +8,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Release;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Sdk.Tasks;
 
@@ -66,7 +67,7 @@ public sealed class SubmitDriverForAttestation : WdkTask
             : EntraToken.WithSecret(http, authority, Tenant, ClientId, SecretVariable!);
         var api = new HardwareApi(http, HardwareApi.Address(ApiUrl, HardwareApi.DefaultAddress.AbsoluteUri, "PartnerCenterApiUrl"), token);
         var submitter = new AttestationSubmitter(api, http, line => Log.LogMessage(MessageImportance.High, line));
-        var trust = SignedPackageCheck.Trust(
+        var trust = MicrosoftRoots.Trust(
             TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))),
             PinnedRoots.Select(r => new X509Certificate2(File.ReadAllBytes(r.GetMetadata("FullPath")))).ToList());
         var signed = new List<ITaskItem>();

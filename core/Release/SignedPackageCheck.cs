@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
@@ -16,13 +15,6 @@ namespace WdkDriver.Core.Release;
 /// </summary>
 public static class SignedPackageCheck
 {
-    /// <summary>
-    /// Microsoft's driver signature, with <paramref name="trusted"/> supplying Microsoft's root where the system has
-    /// none, or the <paramref name="pinned"/> roots' instead of Microsoft's.
-    /// </summary>
-    public static TrustOptions Trust(IEnumerable<X509Certificate2> trusted, IReadOnlyList<X509Certificate2> pinned) =>
-        new(trusted.Concat(pinned).ToList(), Microsoft: true, PinnedRoots: pinned.Count > 0 ? pinned.Select(r => r.Thumbprint).ToList() : null);
-
     public static IReadOnlyList<Diagnostic> Verify(string zip, TrustOptions trust)
     {
         var folder = Path.Combine(Path.GetTempPath(), "wdkdriver-signed-" + Guid.NewGuid().ToString("N"));

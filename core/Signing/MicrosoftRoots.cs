@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 
 namespace WdkDriver.Core.Signing;
 
@@ -27,4 +29,11 @@ public static class MicrosoftRoots
         ["A43489159A520F0D93D032CCAF37E7FE20A8B419"] = "Microsoft Root Authority",
         ["CDD4EEAE6000AC7F40C3802C171E30148030C072"] = "Microsoft Root Certificate Authority",
     };
+
+    /// <summary>
+    /// Trust in Microsoft's driver signature, with <paramref name="trusted"/> supplying Microsoft's root where the
+    /// system has none, or in the <paramref name="pinned"/> roots' signature instead of Microsoft's.
+    /// </summary>
+    public static TrustOptions Trust(IEnumerable<X509Certificate2> trusted, IReadOnlyList<X509Certificate2> pinned) =>
+        new(trusted.Concat(pinned).ToList(), Microsoft: true, PinnedRoots: pinned.Count > 0 ? pinned.Select(r => r.Thumbprint).ToList() : null);
 }

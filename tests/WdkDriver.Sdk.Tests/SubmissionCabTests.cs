@@ -148,6 +148,22 @@ public class SubmissionCabTests
         Assert.Contains("Verified: ", first.Output);
         Assert.DoesNotContain("sdk-stand-in-secret", first.Output);
 
+        // The .nupkg ships Microsoft's driver package: its files as returned, the client as built, no test certificate.
+        var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.nupkg"));
+        var firstNupkg = File.ReadAllBytes(nupkg);
+        using (var package = ZipFile.OpenRead(nupkg))
+        using (var zip = ZipFile.OpenRead(signed))
+        {
+            foreach (var name in new[] { "booster.cat", "booster.inf", "booster.sys" })
+            {
+                Assert.Equal(Bytes(zip, "booster/" + name), Bytes(package, "driver/amd64/" + name));
+            }
+
+            Assert.NotEqual(File.ReadAllBytes(Path.Combine(project.DriverFolder("Release"), "booster.cat")), Bytes(package, "driver/amd64/booster.cat"));
+            Assert.Null(package.GetEntry("WdkDriverTestCert.cer"));
+            Assert.NotNull(package.GetEntry("client/amd64/boost.exe"));
+        }
+
         // Packing again makes the same cabinet: its state file resumes the submission instead of making a new product.
         var second = project.ShouldSucceed(project.Dotnet(pack));
 
@@ -155,5 +171,31 @@ public class SubmissionCabTests
         Assert.Contains("Verified: ", second.Output);
         Assert.Equal(1, standIn.ProductsCreated);
         Assert.Equal(1, standIn.SubmissionsCreated);
+
+        // The downloaded package packs on its own too, to the same bytes; one that is not this build's does not.
+        var copy = project.Path("signed-copy.zip");
+        File.Copy(signed, copy);
+        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "--no-build", $"-p:AttestedDriverPackage={copy}"));
+        Assert.Equal(firstNupkg, File.ReadAllBytes(nupkg));
+        using (var zip = ZipFile.Open(copy, ZipArchiveMode.Update))
+        {
+            var inf = zip.GetEntry("booster/booster.inf")!;
+            var text = Bytes(zip, "booster/booster.inf");
+            inf.Delete();
+            using var writer = zip.CreateEntry("booster/booster.inf").Open();
+            writer.Write(text.Concat(new byte[] { (byte)';', 13, 10 }).ToArray());
+        }
+
+        var other = project.ShouldFail(project.Dotnet("pack", "-c", "Release", "--no-build", $"-p:AttestedDriverPackage={copy}"));
+        Assert.Contains("error WDK7008", other.Output);
+        Assert.Contains("booster.inf in Microsoft's package is not the INF this build made", other.Output);
+    }
+
+    private static byte[] Bytes(ZipArchive zip, string name)
+    {
+        using var stream = zip.GetEntry(name)!.Open();
+        var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
     }
 }

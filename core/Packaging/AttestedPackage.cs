@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Signing;
+
+namespace WdkDriver.Core.Packaging;
+
+/// <summary>
+/// The driver package Microsoft signed, taken into the installable package in place of the one built: its files as
+/// Microsoft returned them (the regenerated catalog, the binaries), after checking that its INFs are byte for byte the
+/// ones built and that it carries Microsoft's driver signature.
+/// </summary>
+public static class AttestedPackage
+{
+    /// <param name="zip">The package as Partner Center returns it (one driver package folder).</param>
+    /// <param name="folder">Where to unpack it (replaced).</param>
+    /// <param name="builtInfs">The INFs of the package as built, by file name.</param>
+    /// <returns>Its files, each at <c>driver/&lt;architecture&gt;/&lt;path in the driver package&gt;</c>.</returns>
+    public static IReadOnlyList<PackageFile> Take(string zip, string architecture, string folder, IReadOnlyDictionary<string, string> builtInfs, TrustOptions trust)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Unpack(zip, folder);
+
+        var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).ToList();
+        if (packages.Count != 1)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package holds {packages.Count} driver package folders; the {architecture} package has one.", zip));
+        }
+
+        var package = packages[0];
+        foreach (var inf in builtInfs)
+        {
+            var (name, built) = (inf.Key, inf.Value);
+            var returned = Path.Combine(package, name);
+            if (!File.Exists(returned) || !File.ReadAllBytes(returned).AsSpan().SequenceEqual(File.ReadAllBytes(built)))
+            {
+                throw new WdkException(Diagnostic.Error(
+                    ErrorCodes.SignedPackageInvalid,
+                    $"{name} in Microsoft's package is not the INF this build made: the package was signed for another build. Submit this build's cabinet, or pack the build that was submitted.",
+                    zip));
+            }
+        }
+
+        var files = CatalogContents.FolderFiles(package);
+        var findings = SignatureVerifier.VerifyPackage(files, trust with { Microsoft = true });
+        if (findings.Count > 0)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package does not verify ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}", zip));
+        }
+
+        return files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new PackageFile(f.Value, $"driver/{architecture}/{f.Key}")).ToList();
+    }
+
+    /// <summary>Unpacks the zip below <paramref name="folder"/>, refusing any entry that would land outside it.</summary>
+    private static void Unpack(string zip, string folder)
+    {
+        var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
+        try
+        {
+            using var archive = ZipFile.OpenRead(zip);
+            foreach (var entry in archive.Entries.Where(e => e.Name.Length > 0))
+            {
+                var destination = Path.GetFullPath(Path.Combine(root, entry.FullName.Replace('\\', '/')));
+                if (!destination.StartsWith(root, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"the entry '{entry.FullName}' would land outside the folder");
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                using var input = entry.Open();
+                using var output = File.Create(destination);
+                input.CopyTo(output);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package cannot be unpacked: {e.Message}", zip), e);
+        }
+    }
+}
