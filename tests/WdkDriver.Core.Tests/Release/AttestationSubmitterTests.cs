@@ -193,4 +193,21 @@ public sealed class AttestationSubmitterTests : IDisposable
         Assert.DoesNotContain("not-the-secret-0815", refused.Diagnostic.Message);
         Assert.Equal(1, standIn!.ProductsCreated);
     }
+
+    [AzuriteFact]
+    public async Task A_federated_token_file_signs_in_without_a_secret_and_is_read_again_for_each_token()
+    {
+        // The stand-in takes its secret as the assertion; a CI runner writes a fresh token to the file as it goes.
+        var file = temp.Write("federated-token.jwt", Secret + "\n");
+        var token = EntraToken.WithFederatedToken(http, standIn!.Authority, "contoso.onmicrosoft.com", ClientId, file);
+
+        var first = await token.GetAsync(false, CancellationToken.None);
+        File.WriteAllText(file, "an-expired-assertion");
+        var refused = await Assert.ThrowsAsync<WdkException>(() => token.GetAsync(true, CancellationToken.None));
+
+        Assert.StartsWith("stand-in-token-", first);
+        Assert.Equal("WDK7001", refused.Diagnostic.Code);
+        Assert.DoesNotContain("an-expired-assertion", refused.Diagnostic.Message);
+        Assert.Equal(1, standIn.TokensIssued);
+    }
 }
