@@ -30,7 +30,7 @@ public sealed record SubmissionRequest(
 /// <summary>
 /// Attestation signing from start to end: the product and its submission (each created once, their ids saved before
 /// the next step), the cabinet uploaded to the submission's address, the commit, then, when asked to wait, one
-/// progress line per change of step or state until Microsoft's package is ready, and its download.
+/// progress line per change of step or state until Microsoft's package is ready, its download and its verification.
 /// </summary>
 public sealed class AttestationSubmitter
 {
