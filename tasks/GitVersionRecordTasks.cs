@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.Build.Framework;
-using WdkDriver.Core.Inf;
+using WdkDriver.Core.Versioning;
 
 namespace WdkDriver.Sdk.Tasks;
 

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Text;
 using WdkDriver.Core.IO;
 
-namespace WdkDriver.Core.Inf;
+namespace WdkDriver.Core.Versioning;
 
 /// <summary>
 /// Nerdbank.GitVersioning's version properties (DriverVer's version and date come from them), recorded in the

@@ -1,6 +1,6 @@
-using WdkDriver.Core.Inf;
+using WdkDriver.Core.Versioning;
 
-namespace WdkDriver.Core.Tests.Inf;
+namespace WdkDriver.Core.Tests.Versioning;
 
 /// <summary>The key under which NBGV's properties are recorded, on real git repositories made by git.</summary>
 [Collection(ProcessEnvironment.Name)]
