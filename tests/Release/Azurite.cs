@@ -33,15 +33,24 @@ internal sealed class Azurite : IDisposable
         }
 
         process = Process.Start(info)!;
+        // Read as it comes, so that Azurite never blocks on a full pipe.
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => said.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => said.Enqueue(e.Data ?? string.Empty);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         // The SDK's own retries would wait for seconds while Azurite starts; the loop below checks every 100 ms.
         var options = new BlobClientOptions();
         options.Retry.MaxRetries = 0;
         var service = new BlobServiceClient(new Uri($"http://127.0.0.1:{Port}/{Account}"), new StorageSharedKeyCredential(Account, Key), options);
-        for (var tried = 0; ; tried++)
+        // Node starts Azurite in a second or two, but a loaded machine (the other test assemblies run meanwhile) can
+        // take far longer.
+        var started = Stopwatch.StartNew();
+        while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"azurite-blob exited with {process.ExitCode}: {process.StandardError.ReadToEnd()}{process.StandardOutput.ReadToEnd()}");
+                throw new InvalidOperationException($"azurite-blob exited with {process.ExitCode}: {string.Join(" ", said)}");
             }
 
             try
@@ -50,7 +59,7 @@ internal sealed class Azurite : IDisposable
                 Container.CreateIfNotExists();
                 break;
             }
-            catch (Exception) when (tried < 100)
+            catch (Exception) when (started.Elapsed < TimeSpan.FromMinutes(2))
             {
                 Thread.Sleep(100);
             }
