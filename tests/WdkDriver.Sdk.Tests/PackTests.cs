@@ -32,9 +32,10 @@ public class PackTests
         var result = project.ShouldSucceed(project.Dotnet(pack));
 
         Assert.DoesNotContain("warning", result.Output);
+        Assert.DoesNotContain("missing a readme", result.Output);
         var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.nupkg"));
         var zip = Path.ChangeExtension(nupkg, ".zip");
-        var content = new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "WdkDriverTestCert.cer" }.Concat(Tools).Order(StringComparer.Ordinal).ToList();
+        var content = new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "README.md", "WdkDriverTestCert.cer" }.Concat(Tools).Order(StringComparer.Ordinal).ToList();
         var nugetParts = new[] { "[Content_Types].xml", "_rels/.rels", "Booster.nuspec", "package/services/metadata/core-properties/nuget.psmdcp" };
         Assert.Equal(content.Concat(nugetParts).Order(StringComparer.Ordinal), Entries(nupkg).Keys.Order(StringComparer.Ordinal));
         Assert.Equal(content, Entries(zip).Keys.Order(StringComparer.Ordinal));
@@ -43,7 +44,7 @@ public class PackTests
         foreach (var archive in new[] { nupkg, zip })
         {
             var entries = Entries(archive);
-            foreach (var path in content)
+            foreach (var path in content.Where(p => p != "README.md"))
             {
                 Assert.Equal(File.ReadAllBytes(Path.Combine(project.PackageFolder("Release"), path)), entries[path].Bytes);
             }
@@ -53,6 +54,16 @@ public class PackTests
 
         var nuspec = System.Text.Encoding.UTF8.GetString(Entries(nupkg)["Booster.nuspec"].Bytes);
         Assert.Contains("<authors>Contoso</authors>", nuspec);
+        Assert.Contains("<readme>README.md</readme>", nuspec);
+        // The readme says what the package is and how to install it, from what it holds.
+        var readme = System.Text.Encoding.UTF8.GetString(Entries(nupkg)["README.md"].Bytes);
+        Assert.True(readme.StartsWith($"# Booster {Path.GetFileNameWithoutExtension(nupkg).Substring("Booster.".Length)}\n\nThe Booster driver\n", StringComparison.Ordinal), readme);
+        Assert.Contains("| Driver | `booster.inf` (class ", readme);
+        Assert.Contains("| Architectures | amd64 |", readme);
+        Assert.Contains("| Services | `Booster` |", readme);
+        Assert.Contains("test-signed", readme);
+        Assert.Contains("tools\\Install-Driver.cmd -TrustTestCertificate", readme);
+        Assert.Contains("tools\\Uninstall-Driver.cmd -RemoveTestCertificate", readme);
         Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
         Assert.DoesNotContain("<dependencies", nuspec);
 
@@ -112,7 +123,7 @@ public class PackTests
         var expected = new[] { "driver/amd64/hello.cat", "driver/amd64/hello.inf", "driver/amd64/hello.sys", "driver/arm64/hello.cat", "driver/arm64/hello.inf", "driver/arm64/hello.sys" }
             .Concat(clients.Select(c => "client/amd64/" + c)).Concat(new[] { "client/amd64/DotnetClient.exe", "client/amd64/hello-client.exe" })
             .Concat(clients.Select(c => "client/arm64/" + c))
-            .Concat(Tools).Append("WdkDriverTestCert.cer")
+            .Concat(Tools).Append("WdkDriverTestCert.cer").Append("README.md")
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.Equal(expected, entries.Keys.Order(StringComparer.Ordinal));
