@@ -22,14 +22,7 @@ public static class AttestedPackage
     /// <returns>Its files, each at <c>driver/&lt;architecture&gt;/&lt;path in the driver package&gt;</c>.</returns>
     public static IReadOnlyList<PackageFile> Take(string zip, string architecture, string folder, IReadOnlyDictionary<string, string> builtInfs, TrustOptions trust)
     {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        Unpack(zip, folder);
-
-        var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).ToList();
+        var packages = Check(zip, folder, trust);
         if (packages.Count != 1)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package holds {packages.Count} driver package folders; the {architecture} package has one.", zip));
@@ -49,14 +42,34 @@ public static class AttestedPackage
             }
         }
 
-        var files = CatalogContents.FolderFiles(package);
-        var findings = SignatureVerifier.VerifyPackage(files, trust with { Microsoft = true });
+        return CatalogContents.FolderFiles(package).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new PackageFile(f.Value, $"driver/{architecture}/{f.Key}")).ToList();
+    }
+
+    /// <summary>
+    /// Unpacks the package as Partner Center returns it into <paramref name="folder"/> (replaced) and checks that every
+    /// driver package folder in it (a folder with an INF) carries Microsoft's driver signature; returns those folders.
+    /// </summary>
+    public static IReadOnlyList<string> Check(string zip, string folder, TrustOptions trust)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Unpack(zip, folder);
+        var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();
+        if (packages.Count == 0)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, "Microsoft's package holds no INF: it is not the driver package that was submitted.", zip));
+        }
+
+        var findings = packages.SelectMany(p => SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(p), trust with { Microsoft = true })).ToList();
         if (findings.Count > 0)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package does not verify ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}", zip));
         }
 
-        return files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new PackageFile(f.Value, $"driver/{architecture}/{f.Key}")).ToList();
+        return packages;
     }
 
     /// <summary>Unpacks the zip below <paramref name="folder"/>, refusing any entry that would land outside it.</summary>

@@ -11,6 +11,7 @@ using Azure;
 using Azure.Storage.Blobs.Specialized;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
+using WdkDriver.Core.Packaging;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Release;
@@ -100,14 +101,22 @@ public sealed class AttestationSubmitter
         await DownloadAsync(signed, destination, cancellation).ConfigureAwait(false);
 
         // Nothing that does not carry Microsoft's driver signature is left where a release would take it from.
-        var findings = SignedPackageCheck.Verify(destination, request.Verification);
-        if (findings.Count > 0)
+        var unpacked = Path.Combine(Path.GetTempPath(), "wdkdriver-signed-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            AttestedPackage.Check(destination, unpacked, request.Verification);
+        }
+        catch (WdkException e)
         {
             File.Delete(destination);
-            throw new WdkException(Diagnostic.Error(
-                ErrorCodes.SignedPackageInvalid,
-                $"Microsoft's package for submission {state.SubmissionId} does not verify, so it was not kept ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}",
-                request.Cabinet));
+            throw new WdkException(e.Diagnostic with { Message = $"Submission {state.SubmissionId}: {e.Diagnostic.Message} The package was not kept.", File = request.Cabinet }, e);
+        }
+        finally
+        {
+            if (Directory.Exists(unpacked))
+            {
+                Directory.Delete(unpacked, recursive: true);
+            }
         }
 
         progress($"Verified: {destination} carries Microsoft's driver signature");
