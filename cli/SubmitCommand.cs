@@ -1,5 +1,4 @@
 using System.CommandLine;
-using WdkDriver.Core.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
@@ -33,36 +32,25 @@ internal static class SubmitCommand
         };
         command.SetAction((parse, cancellation) => Task.FromResult(reporter.Run(() =>
         {
-            var cab = parse.GetValue(cabinet)!.FullName;
-            if (!File.Exists(cab))
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "No such cabinet.", cab));
-            }
-
-            if ((parse.GetValue(secretVariable) is null) == (parse.GetValue(federated) is null))
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "Give exactly one of --secret-env and --federated-token-file."));
-            }
-
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var root = HardwareApi.Address(parse.GetValue(authority), "https://login.microsoftonline.com/", "--authority");
-            var token = parse.GetValue(secretVariable) is { } variable
-                ? EntraToken.WithSecret(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, variable)
-                : EntraToken.WithFederatedToken(http, root, parse.GetValue(tenant)!, parse.GetValue(clientId)!, parse.GetValue(federated)!.FullName);
-            var requested = parse.GetValue(signatures) is { } list
-                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : RequestedSignatures.For(cab);
-            var name = Path.GetFileName(cab);
-            var request = new SubmissionRequest(
-                cab,
-                parse.GetValue(state)?.FullName ?? cab + ".submission.json",
-                parse.GetValue(productName) ?? (name.EndsWith(".submission.cab", StringComparison.OrdinalIgnoreCase) ? name[..^".submission.cab".Length] : Path.GetFileNameWithoutExtension(name)),
-                requested.ToList(),
+            var request = SubmissionRequest.For(
+                parse.GetValue(cabinet)!.FullName,
+                parse.GetValue(state)?.FullName,
+                parse.GetValue(productName),
+                parse.GetValue(signatures),
                 parse.GetValue(output)?.FullName,
                 parse.GetValue(wait),
                 TimeSpan.FromSeconds(parse.GetValue(poll)),
                 TimeSpan.FromMinutes(parse.GetValue(timeout)),
                 MicrosoftRoots.Trust(Certificates(parse.GetValue(trusted)), Certificates(parse.GetValue(pinned))));
+            var token = EntraToken.For(
+                http,
+                HardwareApi.Address(parse.GetValue(authority), "https://login.microsoftonline.com/", "--authority"),
+                parse.GetValue(tenant)!,
+                parse.GetValue(clientId)!,
+                parse.GetValue(secretVariable),
+                parse.GetValue(federated)?.FullName,
+                "--secret-env and --federated-token-file");
             var submitter = new AttestationSubmitter(new HardwareApi(http, HardwareApi.Address(parse.GetValue(apiUrl), HardwareApi.DefaultAddress.AbsoluteUri, "--api-url"), token), http, line => reporter.Output.WriteLine(line));
             string? signed;
             try

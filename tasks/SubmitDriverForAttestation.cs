@@ -1,12 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Net.Http;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
 
@@ -55,36 +51,18 @@ public sealed class SubmitDriverForAttestation : WdkTask
 
     protected override void ExecuteCore()
     {
-        if (string.IsNullOrEmpty(SecretVariable) == string.IsNullOrEmpty(FederatedTokenFile))
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "Set exactly one of PartnerCenterSecretVariable and PartnerCenterFederatedTokenFile."));
-        }
-
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        var authority = HardwareApi.Address(Authority, "https://login.microsoftonline.com/", "PartnerCenterAuthority");
-        var token = string.IsNullOrEmpty(SecretVariable)
-            ? EntraToken.WithFederatedToken(http, authority, Tenant, ClientId, FederatedTokenFile!)
-            : EntraToken.WithSecret(http, authority, Tenant, ClientId, SecretVariable!);
+        var token = EntraToken.For(
+            http, HardwareApi.Address(Authority, "https://login.microsoftonline.com/", "PartnerCenterAuthority"), Tenant, ClientId, SecretVariable, FederatedTokenFile,
+            "PartnerCenterSecretVariable and PartnerCenterFederatedTokenFile");
         var api = new HardwareApi(http, HardwareApi.Address(ApiUrl, HardwareApi.DefaultAddress.AbsoluteUri, "PartnerCenterApiUrl"), token);
         var submitter = new AttestationSubmitter(api, http, line => Log.LogMessage(MessageImportance.High, line));
-        var trust = MicrosoftRoots.Trust(
-            TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))),
-            PinnedRoots.Select(r => new X509Certificate2(File.ReadAllBytes(r.GetMetadata("FullPath")))).ToList());
+        var trust = MicrosoftRoots.Trust(Certificates(TrustedCertificates), Certificates(PinnedRoots));
         var signed = new List<ITaskItem>();
         foreach (var cabinet in Cabinets)
         {
-            var path = cabinet.GetMetadata("FullPath");
-            var name = Path.GetFileName(path);
-            var request = new SubmissionRequest(
-                path,
-                path + ".submission.json",
-                name.EndsWith(".submission.cab", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - ".submission.cab".Length) : Path.GetFileNameWithoutExtension(name),
-                string.IsNullOrWhiteSpace(Signatures) ? RequestedSignatures.For(path) : Signatures!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).ToList(),
-                Path.ChangeExtension(path, ".signed.zip"),
-                Wait: true,
-                TimeSpan.FromSeconds(PollSeconds),
-                TimeSpan.FromMinutes(TimeoutMinutes),
-                trust);
+            var request = SubmissionRequest.For(
+                cabinet.GetMetadata("FullPath"), null, null, Signatures, null, wait: true, TimeSpan.FromSeconds(PollSeconds), TimeSpan.FromMinutes(TimeoutMinutes), trust);
             var package = submitter.RunAsync(request, Cancellation).GetAwaiter().GetResult()!;
             signed.Add(new TaskItem(package, new Dictionary<string, string> { ["Architecture"] = cabinet.GetMetadata("Architecture") }));
         }

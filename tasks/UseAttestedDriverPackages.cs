@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Packaging;
@@ -39,9 +37,7 @@ public sealed class UseAttestedDriverPackages : WdkTask
 
     protected override void ExecuteCore()
     {
-        var trust = MicrosoftRoots.Trust(
-            TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))),
-            PinnedRoots.Select(r => new X509Certificate2(File.ReadAllBytes(r.GetMetadata("FullPath")))).ToList());
+        var trust = MicrosoftRoots.Trust(Certificates(TrustedCertificates), Certificates(PinnedRoots));
         var files = PackFiles.ToList();
         foreach (var attested in AttestedPackages)
         {

@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
@@ -32,8 +30,7 @@ public sealed class VerifyDriverPackage : WdkTask
     protected override void ExecuteCore()
     {
         var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
-        var anchors = TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList();
-        var trust = new TrustOptions(anchors, Microsoft: Microsoft);
+        var trust = new TrustOptions(Certificates(TrustedCertificates), Microsoft: Microsoft);
         var findings = SignatureVerifier.VerifyPackage(files, trust)
             .Concat(ClientFiles.SelectMany(f => SignatureVerifier.VerifyPe(f.GetMetadata("FullPath"), trust) ?? Array.Empty<Diagnostic>()))
             .ToList();

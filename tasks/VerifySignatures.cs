@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
@@ -20,7 +18,7 @@ public sealed class VerifySignatures : WdkTask
 
     protected override void ExecuteCore()
     {
-        var trust = new TrustOptions(TrustedCertificates.Select(c => new X509Certificate2(File.ReadAllBytes(c.GetMetadata("FullPath")))).ToList());
+        var trust = new TrustOptions(Certificates(TrustedCertificates));
         foreach (var path in Files.Select(f => f.GetMetadata("FullPath")))
         {
             var findings = CabinetSigningLayout.IsCabinet(path) ? SignatureVerifier.VerifyCabinet(path, trust)

@@ -1,4 +1,9 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -42,6 +47,21 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
 
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>The certificates (.cer, DER or PEM) the items name; one that cannot be read is a coded error at its file.</summary>
+    protected static List<X509Certificate2> Certificates(IEnumerable<ITaskItem> items) =>
+        items.Select(item =>
+        {
+            var path = item.GetMetadata("FullPath");
+            try
+            {
+                return new X509Certificate2(path);
+            }
+            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the certificate: {e.Message}", path), e);
+            }
+        }).ToList();
 
     /// <summary>The task's work. Report findings through <see cref="Report"/> or throw <see cref="WdkException"/>.</summary>
     protected abstract void ExecuteCore();

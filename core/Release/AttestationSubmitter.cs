@@ -22,11 +22,41 @@ public sealed record SubmissionRequest(
     string StatePath,
     string ProductName,
     IReadOnlyList<string> Signatures,
-    string? SignedPackage,
+    string SignedPackage,
     bool Wait,
     TimeSpan PollInterval,
     TimeSpan Timeout,
-    TrustOptions Verification);
+    TrustOptions Verification)
+{
+    /// <summary>
+    /// A request with the defaults the command and the SDK share: the state beside the cabinet
+    /// (<c>&lt;cab&gt;.submission.json</c>), the product named after the cabinet (without <c>.submission.cab</c>),
+    /// the signatures the INFs' architectures call for unless given (separated by commas or semicolons), and the
+    /// signed package as <c>&lt;cab without .cab&gt;.signed.zip</c>.
+    /// </summary>
+    public static SubmissionRequest For(
+        string cabinet, string? statePath, string? productName, string? signatures, string? signedPackage, bool wait, TimeSpan pollInterval, TimeSpan timeout, TrustOptions verification)
+    {
+        if (!File.Exists(cabinet))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, "No such cabinet.", cabinet));
+        }
+
+        var name = Path.GetFileName(cabinet);
+        return new SubmissionRequest(
+            cabinet,
+            statePath ?? cabinet + ".submission.json",
+            productName ?? (name.EndsWith(".submission.cab", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - ".submission.cab".Length) : Path.GetFileNameWithoutExtension(name)),
+            string.IsNullOrWhiteSpace(signatures)
+                ? RequestedSignatures.For(cabinet)
+                : signatures!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
+            signedPackage ?? Path.ChangeExtension(cabinet, ".signed.zip"),
+            wait,
+            pollInterval,
+            timeout,
+            verification);
+    }
+}
 
 /// <summary>
 /// Attestation signing from start to end: the product and its submission (each created once, their ids saved before
@@ -96,7 +126,7 @@ public sealed class AttestationSubmitter
         }
 
         var signed = await WaitAsync(request, state, cancellation).ConfigureAwait(false);
-        var destination = request.SignedPackage ?? Path.ChangeExtension(request.Cabinet, ".signed.zip");
+        var destination = request.SignedPackage;
         progress($"Downloading Microsoft's signed package to {destination}");
         await DownloadAsync(signed, destination, cancellation).ConfigureAwait(false);
 

@@ -38,6 +38,22 @@ public sealed class EntraToken
         this.clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 
+    /// <summary>
+    /// The sign-in a submission is set up with: exactly one of a secret (read from the variable named) and a
+    /// federated token file; <paramref name="settings"/> names the two settings in the message when that is not so.
+    /// </summary>
+    public static EntraToken For(HttpClient http, Uri authority, string tenant, string clientId, string? secretVariable, string? federatedTokenFile, string settings)
+    {
+        if (string.IsNullOrEmpty(secretVariable) == string.IsNullOrEmpty(federatedTokenFile))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SubmissionSetupInvalid, $"Give exactly one of {settings}."));
+        }
+
+        return string.IsNullOrEmpty(secretVariable)
+            ? WithFederatedToken(http, authority, tenant, clientId, federatedTokenFile!)
+            : WithSecret(http, authority, tenant, clientId, secretVariable!);
+    }
+
     /// <summary>Client credentials with a secret; the secret is read from <paramref name="secretVariable"/> and nowhere else.</summary>
     public static EntraToken WithSecret(HttpClient http, Uri authority, string tenant, string clientId, string secretVariable, Func<DateTimeOffset>? clock = null)
     {
