@@ -68,6 +68,20 @@ public sealed class Cabinet : IDisposable
 
     public void Dispose() => stream.Dispose();
 
+    /// <summary>The contents of the entries <paramref name="which"/> selects, in memory (by name), checked as <see cref="Test"/> checks.</summary>
+    public IReadOnlyDictionary<string, byte[]> ReadEntries(Func<CabinetEntry, bool> which)
+    {
+        var wanted = Enumerable.Range(0, Entries.Count).Where(i => which(Entries[i])).ToDictionary(i => i, _ => new MemoryStream());
+        Decode((index, data, offset, count, _) =>
+        {
+            if (wanted.TryGetValue(index, out var buffer))
+            {
+                buffer.Write(data, offset, count);
+            }
+        });
+        return wanted.ToDictionary(w => Entries[w.Key].Name, w => w.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Decodes every folder and checks every checksum and file extent, writing nothing.</summary>
     public void Test() => Decode((_, _, _, _, _) => { });
 

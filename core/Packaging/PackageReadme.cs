@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.Inf;
 
 namespace WdkDriver.Core.Packaging;
 
@@ -15,9 +14,6 @@ namespace WdkDriver.Core.Packaging;
 /// </summary>
 public static class PackageReadme
 {
-    private static readonly Regex ClassLine = new(@"^\s*Class\s*=\s*([^\s;]+)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant);
-    private static readonly Regex AddService = new(@"^\s*AddService\s*=\s*([^,\s;]+)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant);
-
     /// <param name="files">The package tree: path in the package (driver/&lt;arch&gt;/..., client/..., tools/...) → file.</param>
     /// <param name="attested">Whether the driver packages are the ones Microsoft signed.</param>
     public static string Write(string packageId, string version, string? description, IReadOnlyDictionary<string, string> files, string signMode, bool attested)
@@ -28,9 +24,10 @@ public static class PackageReadme
         var driver = files.Where(f => first is not null && f.Key.Replace('\\', '/').StartsWith($"driver/{first}/", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(f => f.Key.Replace('\\', '/').Substring($"driver/{first}/".Length), f => f.Value, StringComparer.OrdinalIgnoreCase);
         var infs = driver.Keys.Where(k => k.EndsWith(".inf", StringComparison.OrdinalIgnoreCase) && !k.Contains('/')).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var texts = infs.Select(i => Encoding.UTF8.GetString(File.ReadAllBytes(driver[i])).Replace("\0", string.Empty)).ToList();
-        var classes = texts.Select(t => ClassLine.Match(t)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var services = texts.SelectMany(t => AddService.Matches(t).Cast<Match>().Select(m => m.Groups[1].Value)).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var documents = infs.Select(i => InfDocument.Load(driver[i])).ToList();
+        var classes = documents.SelectMany(d => d.FindSections("Version")).SelectMany(s => s.Find("Class")).Select(e => e.Value).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var services = documents.SelectMany(d => d.Sections).SelectMany(s => s.Find("AddService")).Select(e => e.Value).Where(v => v.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(s => s, StringComparer.Ordinal).ToList();
         var hardwareIds = HardwareIds(driver);
         var testSigned = paths.Contains("WdkDriverTestCert.cer", StringComparer.OrdinalIgnoreCase);
 
