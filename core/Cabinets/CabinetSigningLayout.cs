@@ -51,7 +51,14 @@ public sealed class CabinetSigningLayout
     public static bool IsCabinet(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16);
+        return IsCabinet(stream);
+    }
+
+    /// <summary>Whether the stream starts, at its beginning, as a cabinet does.</summary>
+    public static bool IsCabinet(Stream stream)
+    {
         var magic = new byte[4];
+        stream.Position = 0;
         return stream.Read(magic, 0, 4) == 4 && BinaryPrimitives.ReadUInt32LittleEndian(magic) == CabinetFormat.Signature;
     }
 

@@ -149,6 +149,18 @@ public static class AuthenticodeSigner
         }
     }
 
+    /// <summary>
+    /// SpcLink's file choice holding "&lt;&lt;&lt;Obsolete&gt;&gt;&gt;" ([2] { [0] BMPString }): the link signtool writes into
+    /// SpcPeImageData and, alone, as the value of SPC_CAB_DATA.
+    /// </summary>
+    public static void WriteObsoleteFileLink(AsnWriter writer)
+    {
+        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, true)))
+        {
+            writer.WriteCharacterString(UniversalTagNumber.BMPString, "<<<Obsolete>>>", new Asn1Tag(TagClass.ContextSpecific, 0));
+        }
+    }
+
     /// <summary>DigestInfo: the digest algorithm (NULL parameters) and the digest, as Authenticode's indirect data and PKCS#1 hold it.</summary>
     public static void WriteDigestInfo(AsnWriter writer, byte[] hash, HashAlgorithmName digest)
     {

@@ -52,10 +52,7 @@ public static class CabinetSigner
             using (writer.PushSequence())
             {
                 writer.WriteObjectIdentifier(CabData);
-                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, true)))
-                {
-                    writer.WriteCharacterString(UniversalTagNumber.BMPString, "<<<Obsolete>>>", new Asn1Tag(TagClass.ContextSpecific, 0));
-                }
+                AuthenticodeSigner.WriteObsoleteFileLink(writer);
             }
 
             AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);

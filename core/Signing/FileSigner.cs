@@ -201,7 +201,7 @@ public sealed class FileSigner : IDisposable
             return SignedKind.Pe;
         }
 
-        return Cabinets.CabinetSigningLayout.IsCabinet(path) ? SignedKind.Cabinet : SignedKind.Other;
+        return Cabinets.CabinetSigningLayout.IsCabinet(stream) ? SignedKind.Cabinet : SignedKind.Other;
     }
 
     /// <summary>The end of a tool's output, on one line: a diagnostic stays one line in the build log.</summary>

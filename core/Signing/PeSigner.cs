@@ -141,9 +141,8 @@ public static class PeSigner
                 {
                     writer.WriteBitString(Array.Empty<byte>());
                     using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
-                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, true)))
                     {
-                        writer.WriteCharacterString(UniversalTagNumber.BMPString, "<<<Obsolete>>>", new Asn1Tag(TagClass.ContextSpecific, 0));
+                        AuthenticodeSigner.WriteObsoleteFileLink(writer);
                     }
                 }
             }
