@@ -41,7 +41,8 @@ public static class CabinetWriter
             ErrorCodes.CabinetWriteFailed);
 
     /// <summary>Writes the cabinet to a seekable stream, from its current position.</summary>
-    public static void Write(Stream output, IReadOnlyList<CabinetSource> files, CabinetCompression compression, DateTime time)
+    /// <param name="maxParallelism">Cores that compress blocks at once; -1: all. The bytes are the same for any value.</param>
+    public static void Write(Stream output, IReadOnlyList<CabinetSource> files, CabinetCompression compression, DateTime time, int maxParallelism = -1)
     {
         var entries = Plan(files);
         var (date, clock) = CabinetFormat.DosDateTime(time);
@@ -51,7 +52,7 @@ public static class CabinetWriter
         output.Write(new byte[headerSize], 0, headerSize);
 
         using var writer = new BinaryWriter(output, CabinetFormat.Utf8, leaveOpen: true);
-        var blocks = WriteBlocks(writer, entries, compression);
+        var blocks = WriteBlocks(writer, entries, compression, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism });
         var end = output.Position;
         if (end - start > int.MaxValue)
         {
@@ -156,7 +157,7 @@ public static class CabinetWriter
     /// compressed on its own, so a batch of blocks is compressed in parallel and written in order: the bytes do not
     /// depend on the number of cores.
     /// </summary>
-    private static int WriteBlocks(BinaryWriter output, List<Entry> entries, CabinetCompression compression)
+    private static int WriteBlocks(BinaryWriter output, List<Entry> entries, CabinetCompression compression, ParallelOptions parallel)
     {
         var chunks = Enumerable.Range(0, BatchBlocks).Select(_ => new byte[CabinetFormat.BlockSize]).ToArray();
         var encoded = Enumerable.Range(0, BatchBlocks).Select(_ => new MemoryStream(CabinetFormat.BlockSize + 64)).ToArray();
@@ -167,7 +168,7 @@ public static class CabinetWriter
 
         void Flush()
         {
-            Parallel.For(0, pending, i => Encode(chunks[i], counts[i], compression, encoded[i]));
+            Parallel.For(0, pending, parallel, i => Encode(chunks[i], counts[i], compression, encoded[i]));
             for (var i = 0; i < pending; i++)
             {
                 var payload = encoded[i].GetBuffer();

@@ -59,22 +59,4 @@ public class CabCommandTests : IDisposable
         var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-in", cab });
         Assert.True(exitCode == 0, output);
     }
-
-    [Fact]
-    public void The_cabinet_is_the_same_bytes_on_one_core_as_on_all()
-    {
-        // More than one batch of blocks compressed in parallel, compressible and not.
-        var random = new Random(5);
-        var noise = new byte[3 << 20];
-        random.NextBytes(noise);
-        Directory.CreateDirectory(temp.Combine("in", "Driver"));
-        File.WriteAllBytes(temp.Combine("in", "Driver", "noise.bin"), noise);
-        temp.Write("in/Driver/text.inf", string.Concat(Enumerable.Range(0, 200_000).Select(i => $"line {i % 977}\r\n")));
-
-        var all = Wdkdriver.Run("cab", "create", temp.Combine("in"), "-o", temp.Combine("all.cab"));
-        var one = Wdkdriver.RunIn(new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "1" }, "cab", "create", temp.Combine("in"), "-o", temp.Combine("one.cab"));
-
-        Assert.True(all.ExitCode == 0 && one.ExitCode == 0, all + "\n" + one);
-        Assert.Equal(File.ReadAllBytes(temp.Combine("all.cab")), File.ReadAllBytes(temp.Combine("one.cab")));
-    }
 }

@@ -112,6 +112,25 @@ public class CabinetTests : IDisposable
     }
 
     [Fact]
+    public void The_cabinet_is_the_same_bytes_compressed_on_one_core_as_on_eight()
+    {
+        // Several batches of 64 blocks, compressible and not, so that blocks really are compressed side by side.
+        var noise = new byte[5 << 20];
+        new Random(5).NextBytes(noise);
+        File.WriteAllBytes(temp.Write("par/Driver/noise.bin", ""), noise);
+        temp.Write("par/Driver/text.inf", string.Concat(Enumerable.Range(0, 300_000).Select(i => $"line {i % 977}\r\n")));
+        var sources = Sources(temp.Combine("par"));
+
+        var one = new MemoryStream();
+        var eight = new MemoryStream();
+        CabinetWriter.Write(one, sources, CabinetCompression.MsZip, Time, maxParallelism: 1);
+        CabinetWriter.Write(eight, sources, CabinetCompression.MsZip, Time, maxParallelism: 8);
+
+        Assert.True(one.Length > 5 << 20);
+        Assert.Equal(one.ToArray(), eight.ToArray());
+    }
+
+    [Fact]
     public void Many_small_files_sharing_blocks_come_back_byte_for_byte()
     {
         var files = Enumerable.Range(0, 3000).ToDictionary(i => $"Pkg/f{i:D4}.bin", i => Enumerable.Range(0, i % 97).Select(j => (byte)(i * 31 + j)).ToArray());
