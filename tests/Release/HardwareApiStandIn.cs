@@ -88,6 +88,9 @@ internal sealed class HardwareApiStandIn : IDisposable
 
     public int TokensIssued { get; private set; }
 
+    /// <summary>Requests that came with a missing, unknown or expired token (injected 401s not counted).</summary>
+    public int Unauthorized { get; private set; }
+
     public int ProductsCreated => products.Count;
 
     public int SubmissionsCreated => products.Values.Sum(p => p.Submissions.Count);
@@ -167,6 +170,7 @@ internal sealed class HardwareApiStandIn : IDisposable
         var authorization = request.Headers["Authorization"] ?? string.Empty;
         if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !tokens.TryGetValue(authorization.Substring(7), out var expires) || expires < DateTimeOffset.UtcNow)
         {
+            Unauthorized++;
             Answer(context, 401, new JsonObject { ["error"] = new JsonObject { ["code"] = "Unauthorized", ["message"] = "token missing or expired" } });
             return;
         }
