@@ -153,16 +153,16 @@ public sealed class Pkcs11Key : SigningKey
 
     private static (IObjectHandle Handle, byte[] Id, bool IsRsa) FindKey(Pkcs11InteropFactories factories, ISession session, string keyLabel, string tokenLabel)
     {
-        List<IObjectHandle> Find(CKA attribute, object value) => session.FindAllObjects(new List<IObjectAttribute>
+        List<IObjectHandle> Find(IObjectAttribute which) => session.FindAllObjects(new List<IObjectAttribute>
         {
             factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY),
-            value is string text ? factories.ObjectAttributeFactory.Create(attribute, text) : factories.ObjectAttributeFactory.Create(attribute, (byte[])value),
+            which,
         });
 
-        var found = Find(CKA.CKA_LABEL, keyLabel);
+        var found = Find(factories.ObjectAttributeFactory.Create(CKA.CKA_LABEL, keyLabel));
         if (found.Count == 0 && Hex(keyLabel) is { } id)
         {
-            found = Find(CKA.CKA_ID, id);
+            found = Find(factories.ObjectAttributeFactory.Create(CKA.CKA_ID, id));
         }
 
         if (found.Count != 1)
