@@ -22,7 +22,7 @@ public static class AttestedPackage
     /// <returns>Its files, each at <c>driver/&lt;architecture&gt;/&lt;path in the driver package&gt;</c>.</returns>
     public static IReadOnlyList<PackageFile> Take(string zip, string architecture, string folder, IReadOnlyDictionary<string, string> builtInfs, TrustOptions trust)
     {
-        var packages = Check(zip, folder, trust);
+        var packages = Unpack(zip, folder);
         if (packages.Count != 1)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package holds {packages.Count} driver package folders; the {architecture} package has one.", zip));
@@ -42,6 +42,7 @@ public static class AttestedPackage
             }
         }
 
+        Verify(zip, packages, trust);
         return CatalogContents.FolderFiles(package).OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new PackageFile(f.Value, $"driver/{architecture}/{f.Key}")).ToList();
     }
 
@@ -51,30 +52,32 @@ public static class AttestedPackage
     /// </summary>
     public static IReadOnlyList<string> Check(string zip, string folder, TrustOptions trust)
     {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        var packages = Unpack(zip, folder);
+        Verify(zip, packages, trust);
+        return packages;
+    }
 
-        Unpack(zip, folder);
-        var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();
-        if (packages.Count == 0)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, "Microsoft's package holds no INF: it is not the driver package that was submitted.", zip));
-        }
-
+    private static void Verify(string zip, IReadOnlyList<string> packages, TrustOptions trust)
+    {
         var findings = packages.SelectMany(p => SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(p), trust with { Microsoft = true })).ToList();
         if (findings.Count > 0)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package does not verify ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}", zip));
         }
-
-        return packages;
     }
 
-    /// <summary>Unpacks the zip below <paramref name="folder"/>, refusing any entry that would land outside it.</summary>
-    private static void Unpack(string zip, string folder)
+    /// <summary>
+    /// Unpacks the zip into <paramref name="folder"/> (replaced), refusing any entry that would land outside it; returns
+    /// its driver package folders (those with an INF).
+    /// </summary>
+    private static IReadOnlyList<string> Unpack(string zip, string folder)
     {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
         var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
         try
         {
@@ -97,5 +100,10 @@ public static class AttestedPackage
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package cannot be unpacked: {e.Message}", zip), e);
         }
+
+        var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();
+        return packages.Count > 0
+            ? packages
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, "Microsoft's package holds no INF: it is not the driver package that was submitted.", zip));
     }
 }
