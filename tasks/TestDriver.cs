@@ -42,6 +42,9 @@ public sealed class TestDriver : WdkTask
     public int TimeoutSeconds { get; set; } = 120;
 
     /// <summary>Whether this host is Windows (a parameter so the decision is testable anywhere).</summary>
+    /// <summary>A Markdown file the session's summary is appended to: a CI run's summary page (GITHUB_STEP_SUMMARY).</summary>
+    public string? SummaryFile { get; set; }
+
     public bool HostIsWindows { get; set; } = Environment.OSVersion.Platform == PlatformID.Win32NT;
 
     protected override void ExecuteCore()
@@ -98,6 +101,19 @@ public sealed class TestDriver : WdkTask
         foreach (var finding in report.Findings)
         {
             Report(finding.File is null ? finding with { File = ProjectFile } : finding);
+        }
+
+        if (!string.IsNullOrEmpty(SummaryFile))
+        {
+            // Appended, as the CI's summary file collects every step's part.
+            try
+            {
+                File.AppendAllText(SummaryFile, DriverTestSummary.Markdown(Path.GetFileName(driverFile), Architecture, report));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Report(Diagnostic.Error(ErrorCodes.DriverTestSummaryUnwritable, $"Cannot append the driver test's summary to DriverTestSummaryFile: {e.Message}", ProjectFile));
+            }
         }
 
         if (report.Findings.Count == 0)

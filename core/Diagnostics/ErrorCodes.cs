@@ -1,6 +1,6 @@
 namespace WdkDriver.Core.Diagnostics;
 
-/// <summary>Every code the engine reports. Each one is documented in the README's error table.</summary>
+/// <summary>Every code the engine reports. Each one is documented in docs/error-codes.md.</summary>
 public static class ErrorCodes
 {
     // WDK1xxx: the SDK and cargo.
@@ -96,6 +96,7 @@ public static class ErrorCodes
     public const string DriverTestNeedsTestMachine = "WDK6009";
     public const string DriverTestClientMissing = "WDK6010";
     public const string DriverTestStepMissing = "WDK6011";
+    public const string DriverTestSummaryUnwritable = "WDK6012";
 
     // WDK7xxx: release through Partner Center.
     public const string SignInFailed = "WDK7001";

@@ -17,8 +17,10 @@ public class DriverTestTests
     public void Dotnet_test_on_Booster_runs_cargo_test_then_the_driver_and_its_client_under_wine()
     {
         var project = sdk.CreateProject("test-booster").WithSample("Booster");
+        // A CI's summary file, which other steps have written to before.
+        var summary = project.Write("summary.md", "## Build\n\n");
 
-        var result = project.ShouldSucceed(project.Dotnet("test"));
+        var result = project.ShouldSucceed(project.Dotnet("test", $"-p:DriverTestSummaryFile={summary}"));
 
         Assert.Matches(@"cargo test --message-format=json .* --workspace --exclude booster", result.Output);
         Assert.Contains("test result: ok. 3 passed; 0 failed", result.Output);
@@ -34,6 +36,12 @@ public class DriverTestTests
         Assert.Contains("Driver test passed: loaded, 5 run(s) as expected, unloaded.", result.Output);
         Assert.True(File.Exists(Path.Combine(sdk.WinePrefix, ".wdkdriver-prefix")), "the run's own prefix was made and marked");
         AssertNoWineProcessLeft();
+
+        var markdown = File.ReadAllText(summary);
+        Assert.StartsWith("## Build\n\n### Driver test passed: `booster.sys` (amd64, under wine)\n", markdown);
+        Assert.Contains("| start | 0 | Booster: loaded |", markdown);
+        Assert.Contains("| run 1 | 1 | Booster: priority 99 is out of range |", markdown);
+        Assert.Contains("| stop | 0 | Booster: unloaded |", markdown);
     }
 
     [WineFact]
@@ -43,8 +51,12 @@ public class DriverTestTests
         var file = project.Path("Booster.proj");
         File.WriteAllText(file, File.ReadAllText(file).Replace("ExpectedDebugOutput=\"Booster: priority 99 is out of range\"", "ExpectedDebugOutput=\"Booster: priority 99 accepted\""));
 
-        var result = project.ShouldFail(project.Build("-t:TestDriver"));
+        var summary = project.Path("summary.md");
 
+        var result = project.ShouldFail(project.Build("-t:TestDriver", $"-p:DriverTestSummaryFile={summary}"));
+
+        Assert.Contains("- `WDK6006`: 'boost self 99': \"Booster: priority 99 accepted\" is not in", File.ReadAllText(summary));
+        Assert.StartsWith("### Driver test failed: `booster.sys`", File.ReadAllText(summary));
         Assert.Contains($"{file} : error WDK6006: 'boost self 99': \"Booster: priority 99 accepted\" is not in the driver's DbgPrint output: Booster: priority 99 is out of range", result.Output);
         Assert.Single(Regex.Matches(result.Output, @"error WDK6\d{3}").Select(m => m.Value).Distinct());
         Assert.Contains("[stop] DbgPrint: Booster: unloaded", result.Output);
