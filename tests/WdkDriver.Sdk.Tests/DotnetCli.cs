@@ -5,7 +5,7 @@ namespace WdkDriver.Sdk.Tests;
 
 public sealed record DotnetResult(int ExitCode, string Output, string BinlogPath, string CommandLine)
 {
-    public override string ToString() => $"{CommandLine} exited with {ExitCode} (binary log: {BinlogPath})\n{Output}";
+    public override string ToString() => $"{CommandLine} exited with {ExitCode}{(BinlogPath.Length == 0 ? "" : $" (binary log: {BinlogPath})")}\n{Output}";
 }
 
 /// <summary>
@@ -27,14 +27,7 @@ internal static class DotnetCli
     {
         var verb = arguments[0];
         var binlog = Path.Combine(workingDirectory, $"{Interlocked.Increment(ref counter):D3}-{verb}.binlog");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = StartInfo("dotnet", workingDirectory);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -52,6 +45,29 @@ internal static class DotnetCli
             info.ArgumentList.Add("--disable-build-servers");
         }
 
+        return Wait(info, nugetPackages, timeout, environment, binlog);
+    }
+
+    /// <summary>Runs a shell script (a README's commands) with <c>set -euo pipefail</c>, in the same environment as a dotnet command.</summary>
+    public static DotnetResult RunScript(string workingDirectory, string nugetPackages, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string script)
+    {
+        var info = StartInfo("bash", workingDirectory);
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("set -euo pipefail\n" + script);
+        return Wait(info, nugetPackages, timeout, environment, binlog: string.Empty);
+    }
+
+    private static ProcessStartInfo StartInfo(string program, string workingDirectory) => new(program)
+    {
+        WorkingDirectory = workingDirectory,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectStandardInput = true,
+        UseShellExecute = false,
+    };
+
+    private static DotnetResult Wait(ProcessStartInfo info, string nugetPackages, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string binlog)
+    {
         foreach (var variable in InheritedVariables)
         {
             info.Environment.Remove(variable);
@@ -88,7 +104,7 @@ internal static class DotnetCli
         process.WaitForExit();
         lock (output)
         {
-            return new DotnetResult(process.ExitCode, output.ToString(), binlog, "dotnet " + string.Join(" ", info.ArgumentList));
+            return new DotnetResult(process.ExitCode, output.ToString(), binlog, info.FileName + " " + string.Join(" ", info.ArgumentList));
         }
     }
 }

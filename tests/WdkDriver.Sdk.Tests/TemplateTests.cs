@@ -1,6 +1,11 @@
+using System.Text.RegularExpressions;
+
 namespace WdkDriver.Sdk.Tests;
 
-/// <summary><c>dotnet new wdkdriver</c>: a new driver workspace that passes the whole pipeline as created.</summary>
+/// <summary>
+/// The README's way from a clone of this repository to a new driver, run as written: pack everything, install the
+/// templates, create a driver with the packed SDK's feed, test and pack it.
+/// </summary>
 [Collection(SdkPackageCollection.Name)]
 public class TemplateTests
 {
@@ -11,37 +16,90 @@ public class TemplateTests
         this.sdk = sdk;
     }
 
-    [WineFact]
-    public void A_new_driver_builds_validates_without_warnings_signs_packs_and_passes_its_driver_test()
+    /// <summary>The README's shell block that creates a driver from the template.</summary>
+    internal static string ReadmeSequence()
     {
-        var project = sdk.CreateProject("template");
-        File.Delete(project.Path("global.json"));
-        project.Environment["DOTNET_CLI_HOME"] = sdk.DotnetCliHome;
-        project.ShouldSucceed(project.Dotnet("new", "install", sdk.TemplatesPackagePath));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        return Regex.Matches(readme, @"^```sh\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Single(block => block.Contains("dotnet new wdkdriver"));
+    }
 
-        project.ShouldSucceed(project.Dotnet("new", "wdkdriver", "-n", "PingDriver", "-o", project.Directory));
+    [WineFact]
+    public void The_READMEs_commands_take_a_fresh_clone_to_a_new_driver_that_tests_and_packs_without_a_warning()
+    {
+        using var root = new TempDirectory("wdk-readme");
+        var clone = root.Combine("WdkDriver.Sdk");
+        WorkingTreeClone.Into(clone);
+        var sequence = ReadmeSequence();
+        Assert.Contains("dotnet pack", sequence);
 
-        Assert.Contains($"\"WdkDriver.Sdk\": \"{sdk.Version}\"", File.ReadAllText(project.Path("global.json")));
-        Assert.True(File.Exists(project.Path("pingdriver.inx")));
-        project.WithGitHistory(new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero));
+        // The environment keeps the run apart from the user's: its own NuGet cache and dotnet home (installed
+        // templates), the run's wine prefix and test certificate, and a git identity for the commit.
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
+            ["MSBUILDTERMINALLOGGER"] = "off",
+            ["TestCertificate"] = sdk.TestCertificate,
+            ["WdkWinePrefix"] = sdk.WinePrefix,
+            ["GIT_AUTHOR_NAME"] = "test",
+            ["GIT_AUTHOR_EMAIL"] = "test@example.invalid",
+            ["GIT_COMMITTER_NAME"] = "test",
+            ["GIT_COMMITTER_EMAIL"] = "test@example.invalid",
+        };
+        var run = DotnetCli.RunScript(clone, root.Combine("nuget-packages"), TimeSpan.FromMinutes(20), environment, sequence);
 
-        var test = project.ShouldSucceed(project.Dotnet("test"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // One version for the SDK, the templates and the tool; the new driver pins it and restores from the feed.
+        var packages = Path.Combine(clone, "artifacts", "packages");
+        var versions = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).Select(name => Regex.Match(name!, @"^WdkDriver\.(Sdk|Templates|Cli)\.(\d.*)\.nupkg$")).ToList();
+        Assert.Equal(new[] { "Cli", "Sdk", "Templates" }, versions.Select(m => m.Groups[1].Value).Order());
+        var version = Assert.Single(versions.Select(m => m.Groups[2].Value).Distinct());
+        var driver = root.Combine("PingDriver");
+        Assert.Contains($"\"WdkDriver.Sdk\": \"{version}\"", File.ReadAllText(Path.Combine(driver, "global.json")));
+        Assert.Contains($"value=\"{packages}\"", File.ReadAllText(Path.Combine(driver, "nuget.config")));
+        // The CI definitions, as the template holds them; the new project's README names its own project.
+        foreach (var definition in new[] { ".github/workflows/driver.yml", "azure-pipelines.yml" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "templates", "content", "wdkdriver", definition)), File.ReadAllText(Path.Combine(driver, definition)));
+        }
 
-        Assert.Contains("test result: ok. 2 passed; 0 failed", test.Output);
-        Assert.Contains("[run 0] DbgPrint: PingDriver: ping 1", test.Output);
-        Assert.Contains("Driver test passed: loaded, 1 run(s) as expected, unloaded.", test.Output);
-        // Stamped, validated in universal mode, cataloged and signed without a single warning (cargo-wdk's templates
-        // fail InfVerif on day one).
-        Assert.DoesNotContain("warning", test.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("| `PingDriver.proj` | The SDK project: builds, stamps `pingdriver.inx`", File.ReadAllText(Path.Combine(driver, "README.md")));
+        Assert.Contains("test result: ok. 2 passed; 0 failed", run.Output);
+        Assert.Contains("[run 0] DbgPrint: PingDriver: ping 1", run.Output);
+        Assert.Contains("Driver test passed: loaded, 1 run(s) as expected, unloaded.", run.Output);
+        // Stamped, validated in universal mode, cataloged, signed and packed without a single warning (cargo-wdk's
+        // templates fail InfVerif on day one; NuGet used to ask for a package readme).
+        Assert.DoesNotContain("warning", run.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("missing a readme", run.Output, StringComparison.OrdinalIgnoreCase);
 
-        var pack = project.ShouldSucceed(project.Dotnet("pack"));
-        Assert.DoesNotContain("warning", pack.Output, StringComparison.OrdinalIgnoreCase);
-        var package = project.PackageFolder("Release");
+        var package = Path.Combine(driver, "bin", "Release", "x64", "package");
         foreach (var file in new[] { "driver/amd64/pingdriver.sys", "driver/amd64/pingdriver.inf", "driver/amd64/pingdriver.cat", "client/amd64/pingdriver-client.exe", "tools/Install-Driver.ps1" })
         {
             Assert.True(File.Exists(Path.Combine(package, file)), file);
         }
 
-        Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "PingDriver.*.nupkg"));
+        Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.nupkg"));
+    }
+
+    [Fact]
+    public void The_ci_option_chooses_the_definitions_and_no_feed_means_no_nuget_config()
+    {
+        using var root = new TempDirectory("wdk-template-options");
+        var environment = new Dictionary<string, string> { ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home") };
+        DotnetResult New(params string[] arguments) => DotnetCli.Run(root.Path, sdk.NuGetPackages, TimeSpan.FromMinutes(2), environment, arguments);
+        var install = New("new", "install", sdk.TemplatesPackagePath);
+        Assert.True(install.ExitCode == 0, install.ToString());
+
+        foreach (var (ci, github, azure) in new[] { ("azure", false, true), ("github", true, false), ("none", false, false), ("both", true, true) })
+        {
+            var created = New("new", "wdkdriver", "-n", "Echo", "-o", root.Combine(ci), "--ci", ci);
+
+            Assert.True(created.ExitCode == 0, created.ToString());
+            Assert.Equal(github, File.Exists(root.Combine(ci, ".github", "workflows", "driver.yml")));
+            Assert.Equal(azure, File.Exists(root.Combine(ci, "azure-pipelines.yml")));
+            Assert.False(File.Exists(root.Combine(ci, "nuget.config")), ci);
+            Assert.True(File.Exists(root.Combine(ci, "Echo.proj")), ci);
+        }
     }
 }
