@@ -6,7 +6,7 @@ namespace WdkDriver.Core.Inf.Validation;
 
 /// <summary>
 /// Checks an INF the way InfVerif does, reporting its findings under InfVerif's numbers (<c>INF1234</c>) with the
-/// severity the mode gives them. The README lists the codes that are implemented.
+/// severity the mode gives them. docs/inf.md lists the codes that are implemented.
 /// </summary>
 public static class InfValidator
 {
