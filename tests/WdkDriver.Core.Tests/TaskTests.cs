@@ -255,4 +255,49 @@ public class TaskTests : IDisposable
         Assert.Equal("WDK4013", Assert.Single(ordinaryEngine.Errors).Code);
         Assert.EndsWith("mullvad-split-tunnel.sys", Assert.Single(ordinaryEngine.Errors).File);
     }
+
+    [Fact]
+    public void UseAttestedDriverPackages_packs_Microsofts_real_package_with_Microsofts_root_given_as_a_file_and_refuses_it_without()
+    {
+        // What MicrosoftRootCertificate gives the task on Linux, which has no Microsoft root: the package Partner
+        // Center signed for mullvad, its INF standing for the one this build made.
+        using var temp = new TempDirectory();
+        var folder = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");
+        var zip = temp.Combine("mullvad.amd64.submission.signed.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            foreach (var file in Directory.GetFiles(folder))
+            {
+                System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, file, "mullvad/" + Path.GetFileName(file));
+            }
+        }
+
+        ITaskItem Item(string file, string packagePath) => new TaskItem(file, new Dictionary<string, string> { ["PackagePath"] = packagePath });
+        var built = new[]
+        {
+            Item(Path.Combine(folder, "mullvad-split-tunnel.inf"), "driver/amd64/mullvad-split-tunnel.inf"),
+            Item(temp.Write("built.sys", "the build's own driver"), "driver/amd64/mullvad-split-tunnel.sys"),
+            Item(temp.Write("client.exe", "client"), "client/amd64/client.exe"),
+        };
+        UseAttestedDriverPackages Task(TestBuildEngine engine, params ITaskItem[] trusted) => new()
+        {
+            BuildEngine = engine,
+            PackFiles = built,
+            AttestedPackages = new ITaskItem[] { new TaskItem(zip, new Dictionary<string, string> { ["Architecture"] = "amd64" }) },
+            IntermediateDirectory = temp.Combine("attested"),
+            TrustedCertificates = trusted,
+        };
+
+        var withRoot = new TestBuildEngine();
+        var task = Task(withRoot, new TaskItem(Path.Combine(RepositoryPaths.Corpus, "certs", "MicrosoftRootCertificateAuthority2010.cer")));
+        var withoutRoot = new TestBuildEngine();
+
+        Assert.True(task.Execute(), withRoot.Log);
+        Assert.Equal(
+            new[] { "client/amd64/client.exe", "driver/amd64/mullvad-split-tunnel.cat", "driver/amd64/mullvad-split-tunnel.inf", "driver/amd64/mullvad-split-tunnel.sys" },
+            task.Files.Select(f => f.GetMetadata("PackagePath").Replace('\\', '/')).Order(StringComparer.Ordinal));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "mullvad-split-tunnel.sys")), File.ReadAllBytes(task.Files.Single(f => f.GetMetadata("PackagePath").EndsWith(".sys", StringComparison.Ordinal)).ItemSpec));
+        Assert.False(Task(withoutRoot).Execute());
+        Assert.Equal("WDK7008", Assert.Single(withoutRoot.Errors).Code);
+    }
 }
