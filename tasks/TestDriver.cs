@@ -41,10 +41,10 @@ public sealed class TestDriver : WdkTask
 
     public int TimeoutSeconds { get; set; } = 120;
 
-    /// <summary>Whether this host is Windows (a parameter so the decision is testable anywhere).</summary>
     /// <summary>A Markdown file the session's summary is appended to: a CI run's summary page (GITHUB_STEP_SUMMARY).</summary>
     public string? SummaryFile { get; set; }
 
+    /// <summary>Whether this host is Windows (a parameter so the decision is testable anywhere).</summary>
     public bool HostIsWindows { get; set; } = Environment.OSVersion.Platform == PlatformID.Win32NT;
 
     protected override void ExecuteCore()

@@ -50,9 +50,6 @@ public sealed class SdkPackageFixture : IDisposable
     /// <summary>The dotnet new templates of the same version as the SDK.</summary>
     public string TemplatesPackagePath => Path.Combine(Feed, $"WdkDriver.Templates.{Version}.nupkg");
 
-    /// <summary>Where dotnet new keeps installed templates for this run (never the user's own).</summary>
-    public string DotnetCliHome => root.Combine("dotnet-home");
-
     public string PackagePath => Path.Combine(Feed, $"WdkDriver.Sdk.{Version}.nupkg");
 
     /// <summary>A folder for one test's project, with a global.json that pins the packed SDK and a NuGet.config for the feed.</summary>

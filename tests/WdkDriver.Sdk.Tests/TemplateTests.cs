@@ -17,7 +17,7 @@ public class TemplateTests
     }
 
     /// <summary>The README's shell block that creates a driver from the template.</summary>
-    internal static string ReadmeSequence()
+    private static string ReadmeSequence()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         return Regex.Matches(readme, @"^```sh\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)
