@@ -120,7 +120,7 @@ internal static class SigningCommands
         var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain, microsoft };
         command.SetAction(parse => reporter.Run(() =>
         {
-            var anchors = (parse.GetValue(trusted) ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
+            var anchors = CertificateFile.LoadAll((parse.GetValue(trusted) ?? Array.Empty<FileInfo>()).Select(f => f.FullName));
             var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain), parse.GetValue(microsoft));
             var failed = false;
             foreach (var target in parse.GetValue(targets)!)

@@ -75,5 +75,5 @@ internal static class SubmitCommand
     }
 
     private static IReadOnlyList<X509Certificate2> Certificates(FileInfo[]? files) =>
-        (files ?? Array.Empty<FileInfo>()).Select(f => X509CertificateLoader.LoadCertificateFromFile(f.FullName)).ToList();
+        CertificateFile.LoadAll((files ?? Array.Empty<FileInfo>()).Select(f => f.FullName));
 }

@@ -8,6 +8,7 @@ using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Sdk.Tasks;
 
@@ -50,18 +51,7 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
 
     /// <summary>The certificates (.cer, DER or PEM) the items name; one that cannot be read is a coded error at its file.</summary>
     protected static List<X509Certificate2> Certificates(IEnumerable<ITaskItem> items) =>
-        items.Select(item =>
-        {
-            var path = item.GetMetadata("FullPath");
-            try
-            {
-                return new X509Certificate2(path);
-            }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the certificate: {e.Message}", path), e);
-            }
-        }).ToList();
+        CertificateFile.LoadAll(items.Select(item => item.GetMetadata("FullPath")));
 
     /// <summary>The task's work. Report findings through <see cref="Report"/> or throw <see cref="WdkException"/>.</summary>
     protected abstract void ExecuteCore();

@@ -115,7 +115,7 @@ public sealed class Pkcs11Key : SigningKey
             session = slot.OpenSession(SessionType.ReadOnly);
             Login(session, pin, tokenLabel);
             var (handle, id, isRsa) = FindKey(factories, session, keyLabel, tokenLabel);
-            var certificate = certificatePath is null ? TokenCertificate(factories, session, id, keyLabel, tokenLabel) : LoadCertificate(certificatePath);
+            var certificate = certificatePath is null ? TokenCertificate(factories, session, id, keyLabel, tokenLabel) : CertificateFile.Load(certificatePath);
             return new Pkcs11Key(factories, library, session, handle, isRsa, certificate);
         }
         catch (Exception e)
@@ -196,18 +196,6 @@ public sealed class Pkcs11Key : SigningKey
 
         var value = session.GetAttributeValue(found[0], new List<CKA> { CKA.CKA_VALUE })[0].GetValueAsByteArray();
         return new X509Certificate2(value);
-    }
-
-    private static X509Certificate2 LoadCertificate(string path)
-    {
-        try
-        {
-            return new X509Certificate2(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"Cannot read the signing certificate: {e.Message}", path), e);
-        }
     }
 
     /// <summary>

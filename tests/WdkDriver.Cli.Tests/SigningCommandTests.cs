@@ -50,6 +50,23 @@ public class SigningCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_trusted_or_pinned_certificate_that_is_not_one_is_exit_1_at_its_file_for_verify_and_submit()
+    {
+        var notACertificate = temp.Write("root.cer", "not a certificate");
+        var cab = temp.Write("x.cab", "MSCF");
+
+        var verify = Wdkdriver.Run("verify", Tool(), "--trusted-cert", notACertificate);
+        var submit = Wdkdriver.Run("submit", cab, "--tenant", "t", "--client-id", "c", "--secret-env", "PATH", "--pinned-root", notACertificate);
+
+        foreach (var result in new[] { verify, submit })
+        {
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"{notACertificate}: error WDK3002: Cannot read the certificate", result.Error);
+            Assert.DoesNotContain("Unhandled", result.Error);
+        }
+    }
+
+    [Fact]
     public void Verify_of_a_package_tree_checks_each_driver_package_and_the_client()
     {
         Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
