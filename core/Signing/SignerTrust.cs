@@ -151,7 +151,7 @@ internal static class SignerTrust
 
             return root.SubjectName.RawData.AsSpan().SequenceEqual(root.IssuerName.RawData)
                 ? (ErrorCodes.NotMicrosoftSigned, $"'{certificate.Subject}' chains to '{root.Subject}' (thumbprint {root.Thumbprint}), which is not one of Microsoft's roots: they are pinned by thumbprint, whatever a certificate is called.")
-                : (ErrorCodes.NotMicrosoftSigned, $"The chain of '{certificate.Subject}' ends at '{root.Subject}', whose issuer '{root.Issuer}' is not at hand: give Microsoft's root certificate with --trusted-cert or a VerifyTrustedCertificate item (it is pinned by thumbprint){IssuerLocation(root)}.");
+                : (ErrorCodes.NotMicrosoftSigned, $"The chain of '{certificate.Subject}' ends at '{root.Subject}', whose issuer '{root.Issuer}' is not at hand: give Microsoft's root certificate with --trusted-cert or MicrosoftRootCertificate (it is pinned by thumbprint){IssuerLocation(root)}.");
         }
 
         if (trust.Anchors.Count > 0)
