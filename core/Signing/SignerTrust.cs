@@ -180,9 +180,10 @@ internal static class SignerTrust
     }
 
     /// <summary>A certificate without an extended key usage may be used for anything.</summary>
-    private static bool MayUse(X509Certificate2 certificate, string usage) =>
-        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is not { } eku || eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usage);
+    private static bool MayUse(X509Certificate2 certificate, string usage) => Usages(certificate) is not { } usages || usages.Contains(usage);
 
-    private static bool Has(X509Certificate2 certificate, string usage) =>
-        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is { } eku && eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usage);
+    private static bool Has(X509Certificate2 certificate, string usage) => Usages(certificate)?.Contains(usage) == true;
+
+    private static List<string>? Usages(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault()?.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value ?? string.Empty).ToList();
 }
