@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
@@ -150,13 +149,11 @@ internal static class SigningCommands
                 : SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
         }
 
-        var findings = new List<Diagnostic>();
-        var isCatalog = target.Name.EndsWith(".cat", StringComparison.OrdinalIgnoreCase);
-        findings.AddRange(
-            isCatalog ? SignatureVerifier.VerifyCatalog(target.FullName, trust)
-            : File.Exists(target.FullName) && CabinetSigningLayout.IsCabinet(target.FullName) ? SignatureVerifier.VerifyCabinet(target.FullName, trust)
-            : SignatureVerifier.VerifyPe(target.FullName, trust) ?? Array.Empty<Diagnostic>());
-        if (catalog is not null)
+        // With --catalog, a file without a signature of its own (an INF) is checked for its membership only.
+        var findings = SignatureVerifier.VerifyFile(target.FullName, trust)
+            .Where(f => !(catalog is not null && f.Code == ErrorCodes.SignInputInvalid))
+            .ToList();
+        if (catalog is not null && File.Exists(target.FullName))
         {
             findings.AddRange(SignatureVerifier.VerifyCatalog(catalog.FullName, trust));
             var members = CatalogReader.Read(catalog.FullName);
@@ -166,10 +163,6 @@ internal static class SigningCommands
             {
                 findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{target.Name} is not a member of {catalog.Name} with its present digest.", target.FullName));
             }
-        }
-        else if (!isCatalog && findings.Count == 0 && !File.Exists(target.FullName))
-        {
-            findings.Add(Diagnostic.Error(ErrorCodes.FileUnreadable, "No such file.", target.FullName));
         }
 
         return findings;

@@ -1,8 +1,5 @@
-using System;
 using System.Linq;
 using Microsoft.Build.Framework;
-using WdkDriver.Core.Cabinets;
-using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Sdk.Tasks;
@@ -21,9 +18,7 @@ public sealed class VerifySignatures : WdkTask
         var trust = new TrustOptions(Certificates(TrustedCertificates));
         foreach (var path in Files.Select(f => f.GetMetadata("FullPath")))
         {
-            var findings = CabinetSigningLayout.IsCabinet(path) ? SignatureVerifier.VerifyCabinet(path, trust)
-                : path.EndsWith(".cat", StringComparison.OrdinalIgnoreCase) ? SignatureVerifier.VerifyCatalog(path, trust)
-                : SignatureVerifier.VerifyPe(path, trust) ?? new[] { Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image, a catalog or a cabinet, so it has no signature to verify.", path) };
+            var findings = SignatureVerifier.VerifyFile(path, trust);
             foreach (var finding in findings)
             {
                 Report(finding);

@@ -19,6 +19,22 @@ namespace WdkDriver.Core.Signing;
 /// </summary>
 public static class SignatureVerifier
 {
+    /// <summary>
+    /// Checks a file's own signature by what the file is: a cabinet (by content), a catalog (<c>.cat</c>), else a PE
+    /// image. A file that is none of them has no signature of its own (WDK4002), a missing one is WDK3002.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyFile(string path, TrustOptions trust)
+    {
+        if (!File.Exists(path))
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.FileUnreadable, "No such file.", path) };
+        }
+
+        return CabinetSigningLayout.IsCabinet(path) ? VerifyCabinet(path, trust)
+            : path.EndsWith(".cat", StringComparison.OrdinalIgnoreCase) ? VerifyCatalog(path, trust)
+            : VerifyPe(path, trust) ?? new[] { Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image, a catalog or a cabinet, so it has no signature to verify.", path) };
+    }
+
     /// <summary>Checks a PE file's embedded signature; null when the file is not a PE image.</summary>
     public static IReadOnlyList<Diagnostic>? VerifyPe(string path, TrustOptions trust)
     {

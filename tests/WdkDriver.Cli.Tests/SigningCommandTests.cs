@@ -67,6 +67,33 @@ public class SigningCommandTests : IDisposable
     }
 
     [Fact]
+    public void Verify_of_an_INF_checks_its_catalog_membership_and_without_a_catalog_says_it_has_no_signature()
+    {
+        Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
+        var package = temp.Combine("package");
+        Directory.CreateDirectory(package);
+        var inf = Path.Combine(package, "PX-M1UR.inf");
+        File.Copy(Path.Combine(RepositoryPaths.Corpus, "catalogs", "px4_drv", "PX-M1UR.inf"), inf);
+        var catalog = temp.Combine("px4.cat");
+        var created = Wdkdriver.Run("catalog", "create", package, "-o", catalog, "--os", "10_X64");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Wdkdriver.Run("sign", catalog, "--test-cert", temp.Combine("cert"));
+        var trusted = temp.Combine("cert", "CliSigner.cer");
+
+        var alone = Wdkdriver.Run("verify", inf, "--trusted-cert", trusted);
+        var member = Wdkdriver.Run("verify", inf, "--catalog", catalog, "--trusted-cert", trusted);
+        File.AppendAllText(inf, "; changed\r\n");
+        var changed = Wdkdriver.Run("verify", inf, "--catalog", catalog, "--trusted-cert", trusted);
+
+        Assert.Equal(1, alone.ExitCode);
+        Assert.Contains($"{inf}: error WDK4002: This file is not a PE image, a catalog or a cabinet", alone.Error);
+        Assert.True(member.ExitCode == 0, member.ToString());
+        Assert.Contains($"{inf}: valid", member.Output);
+        Assert.Equal(1, changed.ExitCode);
+        Assert.Contains("error WDK4014", changed.Error);
+    }
+
+    [Fact]
     public void Verify_of_a_package_tree_checks_each_driver_package_and_the_client()
     {
         Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
