@@ -67,7 +67,7 @@ internal static class SigningCommands
             }
 
             using var signer = CreateSigner(parse, pfx, passwordVariable, testCert, pkcs11, token, key, pinVariable, cert)
-                .WithTimestamps(parse.GetValue(timestamp) is { } server ? new Rfc3161Timestamper(TimestampServer(server)) : null);
+                .WithTimestamps(Rfc3161Timestamper.For(parse.GetValue(timestamp), "--timestamp"));
             foreach (var target in parse.GetValue(files)!)
             {
                 signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);
@@ -78,11 +78,6 @@ internal static class SigningCommands
         }));
         return command;
     }
-
-    private static Uri TimestampServer(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var server) && (server.Scheme == "http" || server.Scheme == "https")
-            ? server
-            : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"--timestamp '{text}' is not an http(s) URL."));
 
     private static FileSigner CreateSigner(
         ParseResult parse, Option<FileInfo?> pfx, Option<string?> passwordVariable, Option<DirectoryInfo?> testCert,

@@ -54,7 +54,7 @@ public sealed class SignFiles : WdkTask
 
     protected override void ExecuteCore()
     {
-        using var signer = CreateSigner().WithTimestamps(Timestamper(TimestampServer));
+        using var signer = CreateSigner().WithTimestamps(Rfc3161Timestamper.For(TimestampServer, "TimestampServer"));
         var digest = (FileDigestAlgorithm ?? "sha256").ToLowerInvariant() switch
         {
             "sha256" or "" => HashAlgorithmName.SHA256,
@@ -75,11 +75,6 @@ public sealed class SignFiles : WdkTask
             Log.LogMessage(MessageImportance.Normal, $"Signed {destination}");
         }
     }
-
-    private static ITimestamper? Timestamper(string? server) =>
-        string.IsNullOrWhiteSpace(server) ? null
-        : Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") ? new Rfc3161Timestamper(uri)
-        : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"TimestampServer '{server}' is not an http(s) URL."));
 
     /// <summary>
     /// The token's key, opened (and logged in to) once per build and node: tokens count logins and lock after wrong

@@ -27,6 +27,12 @@ public sealed class Rfc3161Timestamper : ITimestamper
         this.server = server;
     }
 
+    /// <summary>The time-stamper of a server a user named (<paramref name="setting"/> names where); none for an empty one.</summary>
+    public static Rfc3161Timestamper? For(string? server, string setting) =>
+        string.IsNullOrWhiteSpace(server) ? null
+        : Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https") ? new Rfc3161Timestamper(uri)
+        : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"{setting} '{server}' is not an http(s) URL."));
+
     public byte[] Timestamp(byte[] signature, HashAlgorithmName digest)
     {
 #if NETFRAMEWORK
