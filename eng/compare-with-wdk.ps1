@@ -22,13 +22,15 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $root = Resolve-Path (Join-Path $PSScriptRoot '..')
+$Corpus = (Resolve-Path $Corpus).Path
 $work = Join-Path ([IO.Path]::GetTempPath()) ('wdk-compare-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory $work | Out-Null
 $script:differences = 0
 
 function Find-Tool([string] $name) {
+    # The x64 build, of the newest kit version the packages hold.
     $found = Get-ChildItem -Path $Tools -Recurse -Filter $name | Where-Object { $_.FullName -match '\\(x64|x86)\\' } |
-        Sort-Object { $_.FullName -notmatch '\\x64\\' }, FullName -Descending | Select-Object -First 1
+        Sort-Object { $_.FullName -match '\\x64\\' }, FullName -Descending | Select-Object -First 1
     if (-not $found) { throw "$name is not under $Tools." }
     Write-Host "$name`: $($found.FullName)"
     return $found.FullName
