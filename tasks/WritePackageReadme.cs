@@ -25,16 +25,11 @@ public sealed class WritePackageReadme : WdkTask
 
     public string? Description { get; set; }
 
-    public string? SignMode { get; set; }
-
-    /// <summary>Whether the driver packages are the ones Microsoft signed.</summary>
-    public bool Attested { get; set; }
-
     protected override void ExecuteCore()
     {
         var files = Files.GroupBy(f => f.GetMetadata("PackagePath").Replace('\\', '/'), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
-        var text = PackageReadme.Write(PackageId, Version, Description, files, SignMode ?? "TestSign", Attested);
+        var text = PackageReadme.Write(PackageId, Version, Description, files);
         AtomicFile.Write(Destination, new System.Text.UTF8Encoding(false).GetBytes(text), ErrorCodes.PackageLayoutFailed);
     }
 }

@@ -24,6 +24,7 @@ public static class ErrorCodes
     public const string UnknownConfiguration = "WDK1017";
     public const string RustTargetMismatch = "WDK1018";
     public const string CargoTestFailed = "WDK1022";
+    public const string StageInputsUnwritable = "WDK1023";
 
     // WDK2xxx: INF stamping and the validator's own failures (findings are INF<InfVerif's number>).
     public const string InfUnreadable = "WDK2001";

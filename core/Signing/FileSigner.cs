@@ -42,6 +42,12 @@ public sealed class FileSigner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Who signs, without a secret: the signer certificate's thumbprint, or the command line template. Signatures
+    /// made by one identity can be kept; another identity must sign again.
+    /// </summary>
+    public string Identity => key is not null ? "certificate " + key.Certificate.Thumbprint : "command " + string.Join(" ", command!);
+
     /// <summary>Time-stamps every signature this signer makes (not those of an external command, which does its own).</summary>
     public FileSigner WithTimestamps(ITimestamper? timestamps)
     {
