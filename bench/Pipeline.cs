@@ -3,6 +3,7 @@ using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Inf.Validation;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Bench;
 

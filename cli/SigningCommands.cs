@@ -5,6 +5,7 @@ using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Cli;
 

@@ -5,6 +5,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tasks;
 

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tasks;
 

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tasks;
 

@@ -6,6 +6,7 @@ using System.Linq;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Packaging;
 

@@ -9,6 +9,7 @@ using System.Text;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Packaging;
 

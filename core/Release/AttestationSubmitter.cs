@@ -13,6 +13,7 @@ using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
 using WdkDriver.Core.Packaging;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Release;
 

@@ -11,6 +11,7 @@ using Azure.Storage.Sas;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Tests;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tests;
 

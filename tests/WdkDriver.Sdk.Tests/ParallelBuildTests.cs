@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tests;
 

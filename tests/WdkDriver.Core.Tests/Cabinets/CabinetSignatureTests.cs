@@ -7,6 +7,7 @@ using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
 using Xunit.Abstractions;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Cabinets;
 

@@ -8,6 +8,7 @@ using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Inf.Validation;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Fuzzing;
 

@@ -5,6 +5,7 @@ using System.Text;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Signing;
 

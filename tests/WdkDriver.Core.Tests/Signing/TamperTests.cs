@@ -4,6 +4,7 @@ using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Signing;
 using Xunit.Abstractions;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Signing;
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Signing;
 

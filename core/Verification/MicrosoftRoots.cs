@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 
-namespace WdkDriver.Core.Signing;
+namespace WdkDriver.Core.Verification;
 
 /// <summary>
 /// Microsoft's driver signature: the catalog of a package Windows loads outside test mode is signed by Microsoft's

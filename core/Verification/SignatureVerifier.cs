@@ -10,8 +10,9 @@ using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Signing;
 
-namespace WdkDriver.Core.Signing;
+namespace WdkDriver.Core.Verification;
 
 /// <summary>
 /// What <c>signtool verify /pa</c> checks, and a driver package's catalog membership: the signature's math, the

@@ -5,8 +5,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Signing;
 
-namespace WdkDriver.Core.Signing;
+namespace WdkDriver.Core.Verification;
 
 /// <summary>
 /// Whom a verified signature's signer chains to, judged as signtool and Windows judge it: at the time of a valid

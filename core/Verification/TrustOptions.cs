@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 
-namespace WdkDriver.Core.Signing;
+namespace WdkDriver.Core.Verification;
 
 /// <summary>
 /// What a signer must chain to: the given anchors, else the system's trusted roots; or nothing, with
