@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Catalogs;
@@ -112,11 +113,17 @@ internal static class SigningCommands
         {
             Description = "The package must carry Microsoft's driver signature (attestation or WHQL), chaining to a pinned Microsoft root, valid at its time stamp; --trusted-cert gives the root where the system has none.",
         };
-        var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain, microsoft };
+        var crl = new Option<FileInfo[]>("--crl") { Description = "A certificate revocation list (DER or PEM; repeatable), read offline: a certificate it revokes before the signature's time stamp, or at all without one, is refused.", AllowMultipleArgumentsPerToken = false };
+        var at = new Option<string?>("--at") { Description = "Verify as of this time (ISO 8601, e.g. 2024-05-01T12:00:00Z) instead of now; a time stamp's time still wins." };
+        var command = new Command("verify", "Checks signatures, digests and chains; for a package folder, the whole package.") { targets, catalog, trusted, ignoreChain, microsoft, crl, at };
         command.SetAction(parse => reporter.Run(() =>
         {
             var anchors = CertificateFile.LoadAll((parse.GetValue(trusted) ?? Array.Empty<FileInfo>()).Select(f => f.FullName));
-            var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain), parse.GetValue(microsoft));
+            var trust = new TrustOptions(anchors, parse.GetValue(ignoreChain), parse.GetValue(microsoft))
+            {
+                RevocationLists = (parse.GetValue(crl) ?? Array.Empty<FileInfo>()).Select(f => RevocationList.Load(f.FullName)).ToList(),
+                At = VerificationTime(parse.GetValue(at)),
+            };
             var failed = false;
             foreach (var target in parse.GetValue(targets)!)
             {
@@ -145,23 +152,20 @@ internal static class SigningCommands
                 : SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
         }
 
-        // With --catalog, a file without a signature of its own (an INF) is checked for its membership only.
-        var findings = SignatureVerifier.VerifyFile(target.FullName, trust)
-            .Where(f => !(catalog is not null && f.Code == ErrorCodes.SignInputInvalid))
-            .ToList();
-        if (catalog is not null && File.Exists(target.FullName))
+        // signtool verify /c: a member of the catalog needs no signature of its own.
+        return catalog is null ? SignatureVerifier.VerifyFile(target.FullName, trust) : SignatureVerifier.VerifyWithCatalog(target.FullName, catalog.FullName, trust);
+    }
+
+    private static DateTime? VerificationTime(string? text)
+    {
+        if (text is null)
         {
-            findings.AddRange(SignatureVerifier.VerifyCatalog(catalog.FullName, trust));
-            var members = CatalogReader.Read(catalog.FullName);
-            var algorithm = members.Version == 2 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1;
-            var digest = WdkDriver.Core.Authenticode.FileDigest.Compute(target.FullName, algorithm).Digest;
-            if (!members.Members.Any(m => (m.Digest ?? Array.Empty<byte>()).SequenceEqual(digest)))
-            {
-                findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{target.Name} is not a member of {catalog.Name} with its present digest.", target.FullName));
-            }
+            return null;
         }
 
-        return findings;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.UtcDateTime
+            : throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"--at '{text}' is not a time: write it as ISO 8601, for example 2024-05-01T12:00:00Z."));
     }
 
     private static string SinglePfx(string folder)

@@ -22,6 +22,9 @@ public sealed class VerifyDriverPackage : WdkTask
     /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
     public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
 
+    /// <summary>Certificate revocation lists (.crl), read offline.</summary>
+    public ITaskItem[] RevocationLists { get; set; } = new ITaskItem[0];
+
     /// <summary>
     /// The catalogs must carry Microsoft's driver signature (attestation or WHQL), chaining to a pinned Microsoft root,
     /// valid at their time stamps; TrustedCertificates then supply Microsoft's root where the system has none.
@@ -31,7 +34,7 @@ public sealed class VerifyDriverPackage : WdkTask
     protected override void ExecuteCore()
     {
         var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
-        var trust = new TrustOptions(Certificates(TrustedCertificates), Microsoft: Microsoft);
+        var trust = new TrustOptions(Certificates(TrustedCertificates), Microsoft: Microsoft) { RevocationLists = LoadRevocationLists(RevocationLists) };
         var findings = SignatureVerifier.VerifyPackage(files, trust)
             .Concat(ClientFiles.SelectMany(f => SignatureVerifier.VerifyPe(f.GetMetadata("FullPath"), trust) ?? Array.Empty<Diagnostic>()))
             .ToList();

@@ -14,9 +14,12 @@ public sealed class VerifySignatures : WdkTask
     /// <summary>Certificates (.cer) the signers must chain to; none: the system's trusted roots.</summary>
     public ITaskItem[] TrustedCertificates { get; set; } = new ITaskItem[0];
 
+    /// <summary>Certificate revocation lists (.crl), read offline.</summary>
+    public ITaskItem[] RevocationLists { get; set; } = new ITaskItem[0];
+
     protected override void ExecuteCore()
     {
-        var trust = new TrustOptions(Certificates(TrustedCertificates));
+        var trust = new TrustOptions(Certificates(TrustedCertificates)) { RevocationLists = LoadRevocationLists(RevocationLists) };
         foreach (var path in Files.Select(f => f.GetMetadata("FullPath")))
         {
             var findings = SignatureVerifier.VerifyFile(path, trust);

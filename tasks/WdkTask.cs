@@ -9,6 +9,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Sdk.Tasks;
 
@@ -52,6 +53,10 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
     /// <summary>The certificates (.cer, DER or PEM) the items name; one that cannot be read is a coded error at its file.</summary>
     protected static List<X509Certificate2> Certificates(IEnumerable<ITaskItem> items) =>
         CertificateFile.LoadAll(items.Select(item => item.GetMetadata("FullPath")));
+
+    /// <summary>The revocation lists (.crl, DER or PEM) the items name; one that cannot be read is a coded error at its file.</summary>
+    protected static List<RevocationList> LoadRevocationLists(IEnumerable<ITaskItem> items) =>
+        items.Select(item => RevocationList.Load(item.GetMetadata("FullPath"))).ToList();
 
     /// <summary>The task's work. Report findings through <see cref="Report"/> or throw <see cref="WdkException"/>.</summary>
     protected abstract void ExecuteCore();

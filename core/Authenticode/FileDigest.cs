@@ -10,7 +10,9 @@ namespace WdkDriver.Core.Authenticode;
 
 /// <summary>
 /// The digest a catalog holds for a file: the Authenticode image hash for a PE (CheckSum, the certificate directory
-/// entry and table skipped; an unsigned image padded with zeros to 8 bytes), the hash of every byte otherwise.
+/// entry and table skipped; an unsigned image padded with zeros to 8 bytes), a cabinet's as makecat computes it with
+/// the cabinet SIP (a signed one: its Authenticode digest; an unsigned one: every byte but the header's reserved1,
+/// as makecat's catalog of osslsigncode's unsigned.ex_ shows), the hash of every byte otherwise.
 /// </summary>
 public static class FileDigest
 {
@@ -43,6 +45,40 @@ public static class FileDigest
         return (digests[0], isPe);
     }
 
+    /// <summary>A cabinet's Authenticode digests; null for anything else, or a cabinet no signature can sit in (one of a set), which is hashed whole.</summary>
+    private static byte[][]? CabinetDigest(Stream stream, string path, IReadOnlyList<HashAlgorithmName> algorithms)
+    {
+        stream.Position = 0;
+        if (!Cabinets.CabinetSigningLayout.IsCabinet(stream))
+        {
+            stream.Position = 0;
+            return null;
+        }
+
+        try
+        {
+            var layout = Cabinets.CabinetSigningLayout.Read(stream, path, ErrorCodes.CabinetMalformed);
+            if (layout.Signature is not null)
+            {
+                return algorithms.Select(a => layout.Digest(stream, a)).ToArray();
+            }
+
+            var hashes = algorithms.Select(IncrementalHash.CreateHash).ToArray();
+            var buffer = new byte[1 << 16];
+            Append(hashes, null, stream, buffer, 0, 4);
+            Append(hashes, null, stream, buffer, 8, stream.Length);
+            return hashes.Select(h => h.GetHashAndReset()).ToArray();
+        }
+        catch (Exception e) when (e is WdkException or EndOfStreamException)
+        {
+            return null;
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
     /// <param name="path">For messages only.</param>
     /// <param name="checksum">Also gets every byte hashed: a signer's PE CheckSum from the same read.</param>
     public static (byte[][] Digests, bool IsPe) Compute(Stream stream, string path, IReadOnlyList<HashAlgorithmName> algorithms, PeChecksum? checksum = null)
@@ -53,6 +89,11 @@ public static class FileDigest
         try
         {
             var image = PeImage.TryRead(stream, path);
+            if (image is null && checksum is null && CabinetDigest(stream, path, algorithms) is { } cabinet)
+            {
+                return (cabinet, false);
+            }
+
             if (image is null)
             {
                 Append(hashes, checksum, stream, buffer, 0, stream.Length);

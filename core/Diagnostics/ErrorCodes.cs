@@ -69,6 +69,8 @@ public static class ErrorCodes
     public const string ChainUntrusted = "WDK4013";
     public const string NotCatalogMember = "WDK4014";
     public const string NotMicrosoftSigned = "WDK4015";
+    public const string CertificateRevoked = "WDK4016";
+    public const string RevocationListInvalid = "WDK4017";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

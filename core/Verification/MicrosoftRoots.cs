@@ -31,8 +31,29 @@ public static class MicrosoftRoots
     };
 
     /// <summary>
-    /// Trust in Microsoft's driver signature, with <paramref name="trusted"/> supplying Microsoft's root where the
-    /// system has none, or in the <paramref name="pinned"/> roots' signature instead of Microsoft's.
+    /// The pinned roots themselves, as the tool ships them (public certificates, from Microsoft's trusted root
+    /// program): a chain to Microsoft's signature is built against them on any system, Linux included.
+    /// </summary>
+    public static IReadOnlyList<X509Certificate2> Certificates => LoadedCertificates.Value;
+
+    private static readonly System.Lazy<IReadOnlyList<X509Certificate2>> LoadedCertificates = new(() =>
+    {
+        var assembly = typeof(MicrosoftRoots).Assembly;
+        return assembly.GetManifestResourceNames().Where(n => n.StartsWith("MicrosoftRoots/", System.StringComparison.Ordinal)).OrderBy(n => n, System.StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var stream = assembly.GetManifestResourceStream(n)!;
+                using var bytes = new System.IO.MemoryStream();
+                stream.CopyTo(bytes);
+                return new X509Certificate2(bytes.ToArray());
+            })
+            .Where(c => Pinned.ContainsKey(c.Thumbprint))
+            .ToList();
+    });
+
+    /// <summary>
+    /// Trust in Microsoft's driver signature (its roots ship with the tool; <paramref name="trusted"/> may add roots,
+    /// which must be pinned ones too), or in the <paramref name="pinned"/> roots' signature instead of Microsoft's.
     /// </summary>
     public static TrustOptions Trust(IEnumerable<X509Certificate2> trusted, IReadOnlyList<X509Certificate2> pinned) =>
         new(trusted.Concat(pinned).ToList(), Microsoft: true, PinnedRoots: pinned.Count > 0 ? pinned.Select(r => r.Thumbprint).ToList() : null);

@@ -10,6 +10,7 @@ using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Inf;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Verification;
@@ -109,8 +110,10 @@ public static class SignatureVerifier
 
     /// <summary>
     /// Checks a driver package given as its files: each catalog's signature, every INF and every file the INFs copy
-    /// being a member of a catalog with the right digest, and the embedded signature of every PE file (with
-    /// <see cref="TrustOptions.Microsoft"/>: where there is one, and not whom it chains to).
+    /// being a member of a catalog with the right digest, and the embedded signature of every PE file. A PE file its
+    /// signed catalog vouches for needs no embedded signature (Windows loads it by the catalog), except the binary of
+    /// a boot-start service, which Windows loads before it can read catalogs. With <see cref="TrustOptions.Microsoft"/>
+    /// an embedded signature must be intact, whoever it chains to.
     /// </summary>
     public static IReadOnlyList<Diagnostic> VerifyPackage(IReadOnlyDictionary<string, string> packageFiles, TrustOptions trust)
     {
@@ -118,46 +121,98 @@ public static class SignatureVerifier
         var catalogs = packageFiles.Where(f => f.Key.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)).ToList();
         if (catalogs.Count == 0)
         {
-            findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, "The driver package has no catalog (.cat) to vouch for its files."));
+            var folder = packageFiles.Values.Select(Path.GetDirectoryName).FirstOrDefault();
+            findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"The driver package{(folder is null ? string.Empty : $" in '{folder}'")} has no catalog (.cat) to vouch for its files.", folder));
         }
 
-        // Each member as "<digest hex>|<catalog version>": v1 members are SHA-1, v2 members SHA-256 (their SHA-1
-        // companions carry no digest of their own and are left out).
-        var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var members = new CatalogMembers();
         var targets = new List<OsTarget>();
-        var versions = new HashSet<int>();
         foreach (var catalog in catalogs)
         {
             findings.AddRange(VerifyCatalog(catalog.Value, trust));
-            var info = CatalogReader.Read(catalog.Value);
-            versions.Add(info.Version);
-            members.UnionWith(info.Members.Where(m => m.Digest is not null).Select(m => CatalogReader.ToHex(m.Digest!) + "|" + info.Version));
+            var info = members.Add(catalog.Value);
             targets.AddRange(OsTarget.FromTokens(info.Attributes.FirstOrDefault(a => a.Key == "OS").Value ?? string.Empty));
         }
 
         if (catalogs.Count > 0)
         {
             var contents = CatalogContents.Resolve(packageFiles, targets.Count > 0 ? targets : OsTarget.ParseList("10_X64"), DateTime.UtcNow);
-            foreach (var file in contents.Files)
+            foreach (var file in contents.Files.Where(f => !members.Contains(f.Path)))
             {
-                var listed = versions.Any(v => members.Contains(
-                    CatalogReader.ToHex(FileDigest.Compute(file.Path, v == 2 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1).Digest) + "|" + v));
-                if (!listed)
-                {
-                    findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{file.Name} is not in the package's catalog with its present digest: it changed after the catalog was made, or the catalog is not this package's.", file.Path));
-                }
+                findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{file.Name} is not in the package's catalog with its present digest: it changed after the catalog was made, or the catalog is not this package's.", file.Path));
             }
         }
 
         // Windows loads a Microsoft-signed driver by its catalog: an embedded signature (the vendor's, say) must be
-        // intact where there is one, but need not be there, and whom it chains to does not matter.
+        // intact where there is one, but whom it chains to does not matter.
         var embeddedTrust = trust.Microsoft ? trust with { Microsoft = false, IgnoreChain = true } : trust;
-        foreach (var file in packageFiles.Values.Where(f => !f.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)))
+        var bootStart = BootStartBinaries(packageFiles);
+        foreach (var file in packageFiles.Where(f => !f.Key.EndsWith(".cat", StringComparison.OrdinalIgnoreCase)))
         {
-            findings.AddRange((VerifyPe(file, embeddedTrust) ?? Array.Empty<Diagnostic>()).Where(d => !(trust.Microsoft && d.Code == ErrorCodes.NotSigned)));
+            foreach (var finding in VerifyPe(file.Value, embeddedTrust) ?? Array.Empty<Diagnostic>())
+            {
+                var bootStartBinary = bootStart.Contains(Path.GetFileName(file.Key));
+                if (finding.Code != ErrorCodes.NotSigned || (!members.Contains(file.Value) && !trust.Microsoft))
+                {
+                    findings.Add(finding);
+                }
+                else if (bootStartBinary)
+                {
+                    findings.Add(Diagnostic.Error(ErrorCodes.NotSigned, $"{Path.GetFileName(file.Key)} is the binary of a boot-start service (StartType = 0): Windows loads it before it reads catalogs, so it must carry an embedded signature of its own. Sign it, not only the catalog.", file.Value));
+                }
+            }
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// Checks a file against a catalog, as <c>signtool verify /c</c> does: the catalog's signature, and the file being
+    /// one of its members with its present digest; a member needs no signature of its own, but one it has must verify.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyWithCatalog(string path, string catalog, TrustOptions trust)
+    {
+        if (!File.Exists(path))
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.FileUnreadable, "No such file.", path) };
+        }
+
+        var findings = VerifyCatalog(catalog, trust).ToList();
+        var members = new CatalogMembers();
+        members.Add(catalog);
+        var member = members.Contains(path);
+        if (!member)
+        {
+            findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{Path.GetFileName(path)} is not a member of {Path.GetFileName(catalog)} with its present digest.", path));
+        }
+
+        findings.AddRange(VerifyFile(path, trust).Where(f => !(member && f.Code is ErrorCodes.NotSigned or ErrorCodes.SignInputInvalid)));
+        return findings;
+    }
+
+    /// <summary>The file names of the binaries of the INFs' boot-start services (StartType 0).</summary>
+    private static HashSet<string> BootStartBinaries(IReadOnlyDictionary<string, string> packageFiles)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var inf in packageFiles.Where(f => f.Key.EndsWith(".inf", StringComparison.OrdinalIgnoreCase)))
+        {
+            var document = InfDocument.Load(inf.Value);
+            var strings = new InfStrings(document);
+            foreach (var addService in document.Sections.SelectMany(s => s.Find("AddService")).Where(e => e.Values.Count >= 3))
+            {
+                foreach (var install in document.FindSections(strings.Resolve(addService.Values[2])))
+                {
+                    var start = strings.Resolve(install.First("StartType")?.Value ?? string.Empty).Trim();
+                    var binary = strings.Resolve(install.First("ServiceBinary")?.Value ?? string.Empty);
+                    if ((start == "0" || start.Equals("0x0", StringComparison.OrdinalIgnoreCase) || start.Equals("0x00000000", StringComparison.OrdinalIgnoreCase)) && binary.Length > 0)
+                    {
+                        names.Add(binary.Replace('/', '\\').Split('\\').Last());
+                    }
+                }
+            }
+        }
+
+        return names;
     }
 
     /// <summary>

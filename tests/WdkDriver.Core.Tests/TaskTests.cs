@@ -257,10 +257,10 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
-    public void UseAttestedDriverPackages_packs_Microsofts_real_package_with_Microsofts_root_given_as_a_file_and_refuses_it_without()
+    public void UseAttestedDriverPackages_packs_Microsofts_real_package_with_no_root_given_and_refuses_it_when_another_root_is_pinned()
     {
-        // What MicrosoftRootCertificate gives the task on Linux, which has no Microsoft root: the package Partner
-        // Center signed for mullvad, its INF standing for the one this build made.
+        // Microsoft's roots ship with the tool, so no file is needed on Linux: the package Partner Center signed for
+        // mullvad, its INF standing for the one this build made. Pinning another root (PartnerCenterPinnedRoot) refuses it.
         using var temp = new TempDirectory();
         var folder = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");
         var zip = temp.Combine("mullvad.amd64.submission.signed.zip");
@@ -279,25 +279,28 @@ public class TaskTests : IDisposable
             Item(temp.Write("built.sys", "the build's own driver"), "driver/amd64/mullvad-split-tunnel.sys"),
             Item(temp.Write("client.exe", "client"), "client/amd64/client.exe"),
         };
-        UseAttestedDriverPackages Task(TestBuildEngine engine, params ITaskItem[] trusted) => new()
+        UseAttestedDriverPackages Task(TestBuildEngine engine, params ITaskItem[] pinned) => new()
         {
             BuildEngine = engine,
             PackFiles = built,
             AttestedPackages = new ITaskItem[] { new TaskItem(zip, new Dictionary<string, string> { ["Architecture"] = "amd64" }) },
             IntermediateDirectory = temp.Combine("attested"),
-            TrustedCertificates = trusted,
+            PinnedRoots = pinned,
         };
 
-        var withRoot = new TestBuildEngine();
-        var task = Task(withRoot, new TaskItem(Path.Combine(RepositoryPaths.Corpus, "certs", "MicrosoftRootCertificateAuthority2010.cer")));
         var withoutRoot = new TestBuildEngine();
+        var task = Task(withoutRoot);
+        var otherPinned = new TestBuildEngine();
+        using var other = WdkDriver.Core.Signing.TestCertificate.Create("CN=Another cloud's root", DateTimeOffset.UtcNow);
+        var otherRoot = temp.Combine("other.cer");
+        File.WriteAllBytes(otherRoot, other.RawData);
 
-        Assert.True(task.Execute(), withRoot.Log);
+        Assert.True(task.Execute(), withoutRoot.Log);
         Assert.Equal(
             new[] { "client/amd64/client.exe", "driver/amd64/mullvad-split-tunnel.cat", "driver/amd64/mullvad-split-tunnel.inf", "driver/amd64/mullvad-split-tunnel.sys" },
             task.Files.Select(f => f.GetMetadata("PackagePath").Replace('\\', '/')).Order(StringComparer.Ordinal));
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "mullvad-split-tunnel.sys")), File.ReadAllBytes(task.Files.Single(f => f.GetMetadata("PackagePath").EndsWith(".sys", StringComparison.Ordinal)).ItemSpec));
-        Assert.False(Task(withoutRoot).Execute());
-        Assert.Equal("WDK7008", Assert.Single(withoutRoot.Errors).Code);
+        Assert.False(Task(otherPinned, new TaskItem(otherRoot)).Execute());
+        Assert.Equal("WDK7008", Assert.Single(otherPinned.Errors).Code);
     }
 }

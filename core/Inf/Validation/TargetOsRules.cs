@@ -6,9 +6,12 @@ namespace WdkDriver.Core.Inf.Validation;
 
 /// <summary>
 /// INF1199: syntax newer than an OS version must only be reachable on that version or later. Each models section of
-/// [Manufacturer], and each [DefaultInstall] section, installs from the OS version its decoration names (none: any);
-/// the rule follows it to the install sections it reaches (DDInstall, its companion sections, and what their
-/// directives name) and reports a use only where one of those starts below the syntax's version.
+/// [Manufacturer] installs from the OS version its decoration names (none: any); the rule follows it to the install
+/// sections it reaches (DDInstall, its companion sections, and what their directives name) and reports a use only
+/// where one of those starts below the syntax's version. [DefaultInstall] sections are not models' DDInstall
+/// sections and are not checked: InfVerif's text speaks of DDInstall sections and the models' TargetOSVersion
+/// decoration, and Microsoft's samples CI passes, in universal mode, a sample whose undecorated
+/// [DefaultInstall.NTAMD64] copies its driver to DIRID 13.
 /// </summary>
 internal static class TargetOsRules
 {
@@ -38,7 +41,7 @@ internal static class TargetOsRules
         }
     }
 
-    /// <summary>The install sections Windows starts from, with the lowest OS version each installs on.</summary>
+    /// <summary>The models' DDInstall sections, with the lowest OS version each installs on.</summary>
     private static IEnumerable<(InfSection Install, TargetOsVersion From, string Description)> InstallRoots(InfCheck check)
     {
         foreach (var manufacturer in check.Named("Manufacturer").SelectMany(s => s.Entries).Where(e => e.Value.Length > 0))
@@ -60,15 +63,6 @@ internal static class TargetOsRules
                         yield return (install, from, $"is installed from models [{models}]");
                     }
                 }
-            }
-        }
-
-        foreach (var root in check.Document.Sections.Where(s => s.Name.StartsWith("DefaultInstall", StringComparison.OrdinalIgnoreCase) && SectionRules.IsInstallRoot(s.Name)))
-        {
-            var decoration = root.Name.Length > "DefaultInstall.".Length ? root.Name.Substring("DefaultInstall.".Length) : string.Empty;
-            if (TargetOsVersion.Parse(decoration) is { } from)
-            {
-                yield return (root, from, "installs");
             }
         }
     }

@@ -5,7 +5,8 @@ namespace WdkDriver.Core.Tests.Inf;
 
 /// <summary>
 /// INF1199 for DIRID 13 (Windows 10 1709, build 16299): reported at each use that an install path reaches from a
-/// models section or [DefaultInstall] decorated below that build, never for uses only newer decorations reach.
+/// models section decorated below that build, never for uses only newer decorations reach, and never from [DefaultInstall]
+/// (the undecorated [DefaultInstall.NTAMD64] that copies to DIRID 13 passes InfVerif /u in Microsoft's samples CI).
 /// </summary>
 public class TargetOsRuleTests
 {
@@ -180,23 +181,10 @@ public class TargetOsRuleTests
     }
 
     [Fact]
-    public void DefaultInstall_follows_its_own_decorations()
+    public void DefaultInstall_sections_are_not_held_to_the_models_decoration()
     {
-        // The minifilter pattern: DIRID 13 from the decorated section, DIRID 12 below it.
-        var passing = Head + """
-            [DefaultInstall.NTamd64.10.0...25952]
-            CopyFiles=New.Files
-
-            [DefaultInstall.NTamd64.10.0...25952.Services]
-            AddService=T,,New.Service
-
-            [DefaultInstall.NTamd64]
-            CopyFiles=Old.Files
-
-            [DefaultInstall.NTamd64.Services]
-            AddService=T,,Old.Service
-            """;
-        var failing = Head + """
+        // As Microsoft's samples CI passes with InfVerif /u: an undecorated [DefaultInstall.NTamd64] copying to DIRID 13.
+        var text = Head + """
             [DefaultInstall.NTamd64]
             CopyFiles=New.Files
 
@@ -204,10 +192,7 @@ public class TargetOsRuleTests
             AddService=T,,New.Service
             """;
 
-        Assert.Empty(Findings(passing));
-        Assert.Equal(
-            new[] { ("INF1199", Line(failing, "CopyFiles=New.Files")), ("INF1199", Line(failing, "ServiceBinary=%13%\\t.sys")) }.Order(),
-            Findings(failing).Order());
+        Assert.DoesNotContain(Findings(text), f => f.Code == "INF1199");
     }
 
     [Fact]

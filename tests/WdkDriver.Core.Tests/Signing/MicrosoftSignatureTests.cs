@@ -57,13 +57,14 @@ public sealed class MicrosoftSignatureTests : IDisposable
     }
 
     [Fact]
-    public void Without_Microsofts_root_at_hand_the_message_says_where_to_get_it()
+    public void Microsofts_roots_ship_with_the_tool_so_no_root_need_be_given()
     {
-        var finding = Assert.Single(Verify(Attested));
+        Assert.Empty(Verify(Attested));
 
-        Assert.Equal("WDK4015", finding.Code);
-        Assert.Contains("'CN=Microsoft Root Certificate Authority 2010", finding.Message);
-        Assert.Contains("http://www.microsoft.com/pki/certs/MicRooCerAut_2010-06-23.crt", finding.Message);
+        // The shipped roots are the public ones, byte for byte, and each is pinned.
+        var published = Directory.GetFiles(Path.Combine(RepositoryPaths.Corpus, "certs"), "*.cer").Select(File.ReadAllBytes).Select(Convert.ToHexString).Order().ToList();
+        Assert.Equal(published, MicrosoftRoots.Certificates.Select(c => Convert.ToHexString(c.RawData)).Order().ToList());
+        Assert.Equal(MicrosoftRoots.Pinned.Keys.Order(), MicrosoftRoots.Certificates.Select(c => c.Thumbprint).Order());
     }
 
     [Fact]
