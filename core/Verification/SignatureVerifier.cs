@@ -258,7 +258,7 @@ public static class SignatureVerifier
                 return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature has {cms.SignerInfos.Count} signers; Authenticode has one.", path) };
             }
 
-            cms.CheckSignature(verifySignatureOnly: true);
+            WithoutCountersignatures(blob, length).CheckSignature(verifySignatureOnly: true);
             if (checkContent(cms.ContentInfo.Content) is { } mismatch)
             {
                 return new[] { mismatch };
@@ -283,6 +283,26 @@ public static class SignatureVerifier
             // A certificate whose extensions do not decode (found by fuzzing the verifier).
             return new[] { Diagnostic.Error(ErrorCodes.ChainUntrusted, $"The signer's certificate '{signer.Subject}' cannot be read: {e.Message}", path) };
         }
+    }
+
+    /// <summary>
+    /// The signature without its legacy countersignatures, for checking the signer's own signature: SignedCms checks
+    /// countersignatures too and refuses the bare-digest ones of old authorities, which Windows accepts. They are
+    /// judged as time stamps instead (<see cref="Countersignature"/>).
+    /// </summary>
+    private static SignedCms WithoutCountersignatures(byte[] blob, int length)
+    {
+        var copy = new SignedCms();
+        copy.Decode(blob.AsSpan(0, length).ToArray());
+#if !NETFRAMEWORK
+        // (.NET Framework's package cannot remove attributes: there a bare-digest countersignature fails the check.)
+        var signer = copy.SignerInfos[0];
+        foreach (var attribute in signer.UnsignedAttributes.Cast<CryptographicAttributeObject>().Where(a => a.Oid.Value == Countersignature.AttributeOid).ToList())
+        {
+            signer.RemoveUnsignedAttribute(new AsnEncodedData(attribute.Oid, attribute.Values[0].RawData));
+        }
+#endif
+        return copy;
     }
 
     /// <summary>The digest algorithm and digest of an SpcIndirectDataContent (given whole or as its contents).</summary>
