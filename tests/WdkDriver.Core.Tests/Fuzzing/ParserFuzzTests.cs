@@ -71,6 +71,44 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    public void The_revocation_list_reader_and_the_chain_check_that_uses_it()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var key = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Fuzz CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
+        var builder = new System.Security.Cryptography.X509Certificates.CertificateRevocationListBuilder();
+        builder.AddEntry(new byte[] { 0x01, 0x02 }, now.AddHours(-1));
+        builder.AddEntry(new byte[] { 0x7F }, now.AddHours(-2));
+        var seeds = new List<byte[]> { builder.Build(ca, System.Numerics.BigInteger.One, now.AddDays(1), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1) };
+        seeds.Add(Encoding.ASCII.GetBytes(PemEncoding.WriteString("X509 CRL", seeds[0])));
+
+        Fuzz("crl", seeds, bytes =>
+        {
+            var path = temp.Combine("fuzz.crl");
+            File.WriteAllBytes(path, bytes);
+            var list = RevocationList.Load(path);
+            return list.IsIssuedBy(ca) && list.RevocationOf(ca) is null;
+        });
+    }
+
+    [Fact]
+    public void The_legacy_time_stamp_reader_on_real_countersigned_signatures()
+    {
+        // A 2009 Microsoft driver and a 2015 catalog, both with PKCS#9 countersignatures.
+        var seeds = new[] { Path.Combine(Corpus, "catalogs", "signify", "pciide.sys"), Path.Combine(Corpus, "catalogs", "arduino-gemma", "arduino_gemma.cat") }.Select(File.ReadAllBytes).ToList();
+        var trust = new TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>());
+
+        Fuzz("countersigned", seeds, bytes =>
+        {
+            var path = temp.Combine(bytes.AsSpan().StartsWith("MZ"u8) ? "fuzz.sys" : "fuzz.cat");
+            File.WriteAllBytes(path, bytes);
+            return SignatureVerifier.VerifyFile(path, trust).Count == 0;
+        });
+    }
+
+    [Fact]
     public void The_catalog_reader_and_verifier()
     {
         var seeds = Directory.GetFiles(Path.Combine(Corpus, "catalogs"), "*.cat", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
