@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Inf;
@@ -302,5 +304,42 @@ public class TaskTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "mullvad-split-tunnel.sys")), File.ReadAllBytes(task.Files.Single(f => f.GetMetadata("PackagePath").EndsWith(".sys", StringComparison.Ordinal)).ItemSpec));
         Assert.False(Task(otherPinned, new TaskItem(otherRoot)).Execute());
         Assert.Equal("WDK7008", Assert.Single(otherPinned.Errors).Code);
+    }
+
+    [Fact]
+    public void VerifySignatures_takes_revocation_lists_and_codes_a_revoked_signer_at_the_file()
+    {
+        using var temp = new TempDirectory();
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Task CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-2), now.AddDays(30));
+        using var leafKey = RSA.Create(2048);
+        var leafRequest = new CertificateRequest("CN=Task signer", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var leaf = leafRequest.Create(ca, now.AddDays(-1), now.AddDays(10), new byte[] { 9, 9 }).CopyWithPrivateKey(leafKey);
+        var unsigned = File.ReadAllBytes(Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.cat"));
+        var catalog = temp.Combine("signed.cat");
+        File.WriteAllBytes(catalog, WdkDriver.Core.Catalogs.CatalogSigner.Sign(unsigned, catalog, leaf, new[] { X509CertificateLoader.LoadCertificate(ca.RawData) }, HashAlgorithmName.SHA256));
+        File.WriteAllBytes(temp.Combine("ca.cer"), ca.RawData);
+        var builder = new CertificateRevocationListBuilder();
+        builder.AddEntry(leaf, now.AddHours(-1));
+        File.WriteAllBytes(temp.Combine("ca.crl"), builder.Build(ca, System.Numerics.BigInteger.One, now.AddDays(7), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        VerifySignatures Task(TestBuildEngine engine, params ITaskItem[] lists) => new()
+        {
+            BuildEngine = engine,
+            Files = new ITaskItem[] { new TaskItem(catalog) },
+            TrustedCertificates = new ITaskItem[] { new TaskItem(temp.Combine("ca.cer")) },
+            RevocationLists = lists,
+        };
+
+        var without = new TestBuildEngine();
+        var with = new TestBuildEngine();
+
+        Assert.True(Task(without).Execute(), without.Log);
+        Assert.False(Task(with, new TaskItem(temp.Combine("ca.crl"))).Execute());
+        var error = Assert.Single(with.Errors);
+        Assert.Equal("WDK4016", error.Code);
+        Assert.Equal(catalog, error.File);
     }
 }
