@@ -81,14 +81,11 @@ internal static class Countersignature
         {
             var id = info.ReadSequence();
             var issuer = id.ReadEncodedValue().ToArray();
-            var serial = Hex(id.ReadIntegerBytes().ToArray());
-            return all.FirstOrDefault(c => c.IssuerName.RawData.SequenceEqual(issuer) && Hex(Enumerable.Reverse(c.GetSerialNumber()).ToArray()) == serial);
+            var serial = CertificateSerial.Of(id.ReadIntegerBytes().ToArray());
+            return all.FirstOrDefault(c => c.IssuerName.RawData.SequenceEqual(issuer) && CertificateSerial.Of(c) == serial);
         }
 
-        var keyId = Hex(info.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0)));
+        var keyId = BitConverter.ToString(info.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0))).Replace("-", string.Empty);
         return all.FirstOrDefault(c => c.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any(e => string.Equals(e.SubjectKeyIdentifier, keyId, StringComparison.OrdinalIgnoreCase)));
     }
-
-    /// <summary>Big-endian bytes as hex, without the sign byte's leading zeros.</summary>
-    private static string Hex(byte[] bytes) => BitConverter.ToString(bytes.SkipWhile(b => b == 0).ToArray()).Replace("-", string.Empty);
 }

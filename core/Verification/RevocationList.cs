@@ -77,7 +77,7 @@ public sealed class RevocationList
                 while (entries.HasData)
                 {
                     var entry = entries.ReadSequence();
-                    var serial = Hex(entry.ReadIntegerBytes().ToArray());
+                    var serial = CertificateSerial.Of(entry.ReadIntegerBytes().ToArray());
                     var when = ReadTime(entry);
                     revoked[serial] = revoked.TryGetValue(serial, out var earlier) && earlier < when ? earlier : when;
                 }
@@ -99,12 +99,10 @@ public sealed class RevocationList
 
     /// <summary>When <paramref name="certificate"/> was revoked, by this list; null when it is not listed.</summary>
     public DateTime? RevocationOf(X509Certificate2 certificate) =>
-        certificate.IssuerName.RawData.SequenceEqual(Issuer) && revoked.TryGetValue(Hex(Enumerable.Reverse(certificate.GetSerialNumber()).ToArray()), out var when) ? when : null;
+        certificate.IssuerName.RawData.SequenceEqual(Issuer) && revoked.TryGetValue(CertificateSerial.Of(certificate), out var when) ? when : null;
 
     private static DateTime ReadTime(AsnReader reader) =>
         (reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime()).UtcDateTime;
-
-    private static string Hex(byte[] bytes) => BitConverter.ToString(bytes.SkipWhile(b => b == 0).ToArray()).Replace("-", string.Empty);
 
     private static byte[] Pem(byte[] bytes)
     {
