@@ -16,7 +16,7 @@ internal static class CheckInfCommand
             DefaultValueFactory = _ => "universal",
         };
         mode.AcceptOnlyFromAmong("universal", "desktop", "windows", "whql");
-        var stampInf = new Option<bool>("--stampinf") { Description = "Validate before stamping: $ARCH$ and an empty DriverVer are accepted." };
+        var stampInf = new Option<bool>("--stampinf") { Description = "Validate before stamping: $ARCH$ and an empty DriverVer are accepted (always so for an .inx)." };
         var samples = new Option<bool>("--samples") { Description = "InfVerif's /samples: codes 1284, 1285, 1293, 2083 and 2086 are not reported." };
         var suppress = new Option<string?>("--suppress") { Description = "Codes not to report, warnings or errors, e.g. 2083,1284 (InfVerif's /sw)." };
         var warnAsError = new Option<bool>("--warnaserror") { Description = "Treat warnings as errors." };
@@ -33,7 +33,14 @@ internal static class CheckInfCommand
             var errors = 0;
             foreach (var file in parse.GetValue(files)!)
             {
-                var findings = InfValidator.Validate(file.FullName, options);
+                // An .inx is what stampinf reads, not what Windows installs: it is judged as before stamping.
+                var inx = file.Extension.Equals(".inx", StringComparison.OrdinalIgnoreCase);
+                if (inx && !options.StampInf)
+                {
+                    reporter.Output.WriteLine($"{file.FullName}: an .inx, validated as before stamping (--stampinf); 'wdkdriver stamp' makes the .inf to validate as Windows installs it.");
+                }
+
+                var findings = InfValidator.Validate(file.FullName, inx ? options with { StampInf = true } : options);
                 foreach (var finding in findings)
                 {
                     reporter.Report(finding);

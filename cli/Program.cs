@@ -15,7 +15,8 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs, signs and pa
     SubmitCommand.Create(reporter),
 };
 
-var parse = root.Parse(args);
+// No command: the list of commands, not just the word that one is missing.
+var parse = root.Parse(args.Length == 0 ? new[] { "--help" } : args);
 if (parse.Errors.Count > 0)
 {
     foreach (var error in parse.Errors)
@@ -27,4 +28,5 @@ if (parse.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
-return parse.Invoke();
+var exitCode = parse.Invoke();
+return args.Length == 0 ? ExitCodes.Usage : exitCode;

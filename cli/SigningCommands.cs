@@ -152,6 +152,12 @@ internal static class SigningCommands
                 : SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
         }
 
+        if (catalog is null && File.Exists(target.FullName) && SignatureVerifier.IsArchive(target.FullName))
+        {
+            // What dotnet pack wrote: a .nupkg, or the .zip beside it.
+            return SignatureVerifier.VerifyArchive(target.FullName, trust);
+        }
+
         // signtool verify /c: a member of the catalog needs no signature of its own.
         return catalog is null ? SignatureVerifier.VerifyFile(target.FullName, trust) : SignatureVerifier.VerifyWithCatalog(target.FullName, catalog.FullName, trust);
     }

@@ -60,6 +60,7 @@ public sealed class StampInf : WdkTask
                 Metadata(inf, "DriverVersionSectionName") ?? "Version");
             var stamped = InfStamper.Stamp(InfDocument.Load(source), options);
             AtomicFile.Write(destination, stamped.ToBytes(), ErrorCodes.InfOutputFailed);
+            InfSourceMap.Write(destination, source, stamped);
             Log.LogMessage(MessageImportance.Normal, $"Stamped {destination} with DriverVer = {driverVer}");
         }
     }

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Inf;
 using WdkDriver.Core.Inf.Validation;
 
 namespace WdkDriver.Sdk.Tasks;
@@ -38,7 +39,8 @@ public sealed class ValidateInf : WdkTask
             var findings = InfValidator.Validate(file.GetMetadata("FullPath"), options);
             foreach (var finding in findings)
             {
-                Report(finding);
+                // At the file the user edits (the .inx) and its line, not the stamped copy's.
+                Report(InfSourceMap.ToSource(finding));
             }
 
             Log.LogMessage(MessageImportance.Normal, $"{file.ItemSpec}: {(findings.Any(f => f.Severity == Severity.Error) ? "INF is NOT VALID" : "INF is VALID")}");

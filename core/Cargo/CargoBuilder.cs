@@ -41,7 +41,7 @@ public sealed class CargoBuilder
                     case CargoArtifact artifact when members.Contains(artifact.PackageId):
                         artifacts.Add(artifact);
                         break;
-                    case CargoCompilerMessage { Diagnostic: { } diagnostic } message when !IsSummary(diagnostic, reportedErrors):
+                    case CargoCompilerMessage { Diagnostic: { } diagnostic } message:
                         sink.Info(message.Rendered);
                         sink.Report(diagnostic);
                         if (diagnostic.Severity == Severity.Error)
@@ -98,10 +98,6 @@ public sealed class CargoBuilder
 
         return new CargoBuildResult(false, artifacts);
     }
-
-    /// <summary>rustc closes with an error of its own ("aborting due to 2 previous errors"): no code, no place.</summary>
-    private static bool IsSummary(Diagnostic diagnostic, int reportedErrors) =>
-        reportedErrors > 0 && diagnostic.Severity == Severity.Error && diagnostic.Code.Length == 0 && diagnostic.File is null;
 
     private static string StripPrefix(string text) =>
         text.StartsWith("error: ", StringComparison.Ordinal) ? text.Substring("error: ".Length) : text;

@@ -74,6 +74,18 @@ public static class CargoMessageReader
         var code = message.TryGetProperty("code", out var codeElement) && codeElement.ValueKind == JsonValueKind.Object
             ? String(codeElement, "code") ?? string.Empty
             : string.Empty;
+        var spanless = PrimarySpan(message) is null;
+        if (spanless && code.Length == 0 && Summary(text))
+        {
+            // "1 warning emitted", "aborting due to 2 previous errors": a count of the diagnostics already reported.
+            return new CargoCompilerMessage(String(root, "package_id") ?? string.Empty, null, rendered.TrimEnd());
+        }
+
+        if (severity == Severity.Error && code.Length == 0)
+        {
+            // A syntax error, say: rustc gives it no code of its own.
+            code = ErrorCodes.RustcError;
+        }
 
         var span = PrimarySpan(message);
         string? file = null;
@@ -90,10 +102,45 @@ public static class CargoMessageReader
             }
         }
 
+        text += Children(message);
         var diagnostic = severity == Severity.Message || text.Length == 0
             ? null
             : new Diagnostic(severity, code, text, file, line, column);
         return new CargoCompilerMessage(String(root, "package_id") ?? string.Empty, diagnostic, rendered.TrimEnd());
+    }
+
+    private static bool Summary(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^(\d+ warnings? emitted|aborting due to .*|\d+ warnings? and \d+ errors? emitted)$");
+
+    /// <summary>rustc's help and note lines, with a suggested replacement where there is one, on the same line.</summary>
+    private static string Children(JsonElement message)
+    {
+        if (!message.TryGetProperty("children", out var children) || children.ValueKind != JsonValueKind.Array)
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var child in children.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+        {
+            var level = String(child, "level");
+            var line = String(child, "message");
+            if (level is not ("help" or "note") || string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            text.Append("; ").Append(level).Append(": ").Append(line!.Replace('\n', ' '));
+            var replacement = child.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
+                ? spans.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).Select(s => String(s, "suggested_replacement")).FirstOrDefault(r => r is not null)
+                : null;
+            if (replacement is { Length: > 0 } && replacement.Length <= 80 && !replacement.Contains('\n'))
+            {
+                text.Append(": `").Append(replacement).Append('`');
+            }
+        }
+
+        return text.ToString();
     }
 
     private static JsonElement? PrimarySpan(JsonElement message)

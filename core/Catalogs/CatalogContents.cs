@@ -140,7 +140,7 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
                 {
                     throw new WdkException(Diagnostic.Error(
                         ErrorCodes.CatalogFileMissing,
-                        $"{name} in [{section.Name}] of {Path.GetFileName(inf.Path)} is missing from the driver package (inf2cat 22.9.1): expected at '{key}' in the package.",
+                        $"{name} in [{section.Name}] of {Path.GetFileName(inf.Path)} is missing from the driver package (inf2cat 22.9.1): expected at '{key}' in the package. Put it there (in a project: a DriverPackageFile item with PackagePath '{key}', or a DriverBinary), or take it out of [{section.Name}].",
                         inf.Path,
                         entry.Line,
                         entry.Column));

@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string RustTargetMismatch = "WDK1018";
     public const string CargoTestFailed = "WDK1022";
     public const string StageInputsUnwritable = "WDK1023";
+    public const string RustcError = "WDK1024";
 
     // WDK2xxx: INF stamping and the validator's own failures (findings are INF<InfVerif's number>).
     public const string InfUnreadable = "WDK2001";

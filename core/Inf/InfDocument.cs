@@ -84,8 +84,9 @@ public sealed class InfDocument
     {
         var copy = new List<InfLine>(lines);
         var terminator = copy[last - 1].Terminator.Length > 0 ? copy[last - 1].Terminator : NewLine;
+        var origin = copy[first - 1].Origin;
         copy.RemoveRange(first - 1, last - first + 1);
-        var inserted = replacement.Select(text => new InfLine(text, NewLine)).ToList();
+        var inserted = replacement.Select(text => new InfLine(text, NewLine, origin)).ToList();
         if (inserted.Count > 0)
         {
             inserted[inserted.Count - 1] = inserted[inserted.Count - 1] with { Terminator = terminator };
@@ -103,11 +104,11 @@ public sealed class InfDocument
         {
             // The last line had no line break; it gets one, and the new line ends the file without one.
             copy[after - 1] = copy[after - 1] with { Terminator = NewLine };
-            copy.Insert(after, new InfLine(text, string.Empty));
+            copy.Insert(after, new InfLine(text, string.Empty, copy[after - 1].Origin));
         }
         else
         {
-            copy.Insert(after, new InfLine(text, NewLine));
+            copy.Insert(after, new InfLine(text, NewLine, copy[after - 1].Origin));
         }
 
         return new InfDocument(Path, copy, Encoding, Latin1);
@@ -130,12 +131,12 @@ public sealed class InfDocument
             }
 
             var terminator = c == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? "\r\n" : c.ToString();
-            result.Add(new InfLine(text.Substring(start, i - start), terminator));
+            result.Add(new InfLine(text.Substring(start, i - start), terminator, result.Count + 1));
             i += terminator.Length - 1;
             start = i + 1;
         }
 
-        result.Add(new InfLine(text.Substring(start), string.Empty));
+        result.Add(new InfLine(text.Substring(start), string.Empty, result.Count + 1));
         return result;
     }
 }

@@ -73,35 +73,7 @@ public static class AttestedPackage
     /// </summary>
     private static IReadOnlyList<string> Unpack(string zip, string folder)
     {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        Directory.CreateDirectory(folder);
-        var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
-        try
-        {
-            using var archive = ZipFile.OpenRead(zip);
-            foreach (var entry in archive.Entries.Where(e => e.Name.Length > 0))
-            {
-                var destination = Path.GetFullPath(Path.Combine(root, entry.FullName.Replace('\\', '/')));
-                if (!destination.StartsWith(root, StringComparison.Ordinal))
-                {
-                    throw new InvalidDataException($"the entry '{entry.FullName}' would land outside the folder");
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                using var input = entry.Open();
-                using var output = File.Create(destination);
-                input.CopyTo(output);
-            }
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package cannot be unpacked: {e.Message}", zip), e);
-        }
-
+        ArchiveExtraction.Extract(zip, folder, ErrorCodes.SignedPackageInvalid);
         var packages = Directory.GetFiles(folder, "*.inf", SearchOption.AllDirectories).Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();
         return packages.Count > 0
             ? packages

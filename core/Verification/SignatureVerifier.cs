@@ -11,6 +11,7 @@ using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Inf;
+using WdkDriver.Core.Packaging;
 using WdkDriver.Core.Signing;
 
 namespace WdkDriver.Core.Verification;
@@ -244,6 +245,40 @@ public static class SignatureVerifier
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// Verifies a package archive as <c>dotnet pack</c> writes it (a .nupkg, or the .zip beside it): unpacked into a
+    /// scratch folder, then as <see cref="VerifyPackageTree"/>; findings name the entry as <c>archive!path</c>.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyArchive(string archive, TrustOptions trust)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), "wdkdriver-verify-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ArchiveExtraction.Extract(archive, scratch, ErrorCodes.SignInputInvalid);
+            var root = Path.GetFullPath(scratch) + Path.DirectorySeparatorChar;
+            return VerifyPackageTree(scratch, trust)
+                .Select(d => d.File is { } file && file.StartsWith(root, StringComparison.Ordinal)
+                    ? d with { File = archive + "!" + file.Substring(root.Length).Replace('\\', '/') }
+                    : d.File is { } folder && Path.GetFullPath(folder) + Path.DirectorySeparatorChar == root ? d with { File = archive } : d)
+                .ToList();
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Whether a file is a zip archive (a .nupkg or a .zip), by its first bytes.</summary>
+    public static bool IsArchive(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var magic = new byte[4];
+        return stream.Read(magic, 0, 4) == 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K' && magic[2] == 3 && magic[3] == 4;
     }
 
     private static IReadOnlyList<Diagnostic> Verify(byte[] blob, string path, TrustOptions trust, Func<byte[], Diagnostic?> checkContent)

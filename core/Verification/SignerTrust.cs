@@ -205,11 +205,11 @@ internal static class SignerTrust
 
         if (anchors.Count > 0)
         {
-            return anchored ? invalid : (ErrorCodes.ChainUntrusted, $"The signer '{certificate.Subject}' does not chain to a trusted certificate given for verification.");
+            return anchored ? invalid : (ErrorCodes.ChainUntrusted, $"The signer '{certificate.Subject}' does not chain to a trusted certificate given for verification.{TrustHint(root)}");
         }
 
         return built ? invalid
-            : (ErrorCodes.ChainUntrusted, $"The signer '{certificate.Subject}' does not chain to a root this system trusts at {when} ({string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()))}).");
+            : (ErrorCodes.ChainUntrusted, $"The signer '{certificate.Subject}' does not chain to a root this system trusts at {when} ({string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()))}).{TrustHint(root)}");
     }
 
     /// <summary>
@@ -236,6 +236,19 @@ internal static class SignerTrust
         }
 
         return null;
+    }
+
+    /// <summary>What to do when a chain ends at a self-signed root nobody said to trust: the test certificate travels with the package.</summary>
+    private static string TrustHint(X509Certificate2 root)
+    {
+        if (!root.SubjectName.RawData.AsSpan().SequenceEqual(root.IssuerName.RawData))
+        {
+            return string.Empty;
+        }
+
+        return root.Subject == TestCertificateStore.Subject
+            ? " It is the SDK's test certificate: the package carries it as WdkDriverTestCert.cer at its top; trust it with --trusted-cert WdkDriverTestCert.cer (in a project, a VerifyTrustedCertificate item)."
+            : $" '{root.Subject}' is self-signed: trust it with --trusted-cert and its .cer (in a project, a VerifyTrustedCertificate item; a production certificate of your own needs one too).";
     }
 
     /// <summary>Where a certificate's issuer can be downloaded (its Authority Information Access), for the message.</summary>

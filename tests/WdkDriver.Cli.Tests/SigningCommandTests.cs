@@ -112,15 +112,37 @@ public class SigningCommandTests : IDisposable
         File.Copy(Tool(), client);
         Wdkdriver.Run("sign", client, "--test-cert", temp.Combine("cert"));
 
+        // The same tree as dotnet pack ships it: a .nupkg (a zip) is verified entry by entry.
+        System.IO.Compression.ZipFile.CreateFromDirectory(temp.Combine("tree"), temp.Combine("tree.nupkg"));
         var valid = Wdkdriver.Run("verify", temp.Combine("tree"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
+        var validArchive = Wdkdriver.Run("verify", temp.Combine("tree.nupkg"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
         var bytes = File.ReadAllBytes(client);
         bytes[0x400] ^= 1;
         File.WriteAllBytes(client, bytes);
+        System.IO.Compression.ZipFile.CreateFromDirectory(temp.Combine("tree"), temp.Combine("tampered.zip"));
         var tampered = Wdkdriver.Run("verify", temp.Combine("tree"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
+        var tamperedArchive = Wdkdriver.Run("verify", temp.Combine("tampered.zip"), "--trusted-cert", temp.Combine("cert", "CliSigner.cer"));
 
         Assert.True(valid.ExitCode == 0, valid.ToString());
+        Assert.True(validArchive.ExitCode == 0, validArchive.ToString());
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains($"{client}: error WDK4012", tampered.Error);
+        Assert.Equal(1, tamperedArchive.ExitCode);
+        Assert.Contains($"{temp.Combine("tampered.zip")}!client/amd64/tool.exe: error WDK4012", tamperedArchive.Error);
+    }
+
+    [Fact]
+    public void A_file_signed_with_the_test_certificate_and_verified_without_it_says_which_file_to_trust()
+    {
+        Wdkdriver.Run("cert", "new", "--subject", "CN=WdkDriverTestCert", "-o", temp.Combine("cert"));
+        var tool = Tool();
+        Wdkdriver.Run("sign", tool, "--test-cert", temp.Combine("cert"));
+
+        var result = Wdkdriver.Run("verify", tool);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error WDK4013", result.Error);
+        Assert.Contains("--trusted-cert WdkDriverTestCert.cer", result.Error);
     }
 
     [Fact]

@@ -56,6 +56,18 @@ public class StampAndCheckInfTests : IDisposable
     }
 
     [Fact]
+    public void An_inx_is_validated_as_before_stamping_and_the_output_says_so()
+    {
+        var file = Corpus("windows-drivers-rs/crates/cargo-wdk/tests/umdf-driver/umdf_driver.inx");
+
+        var plain = Wdkdriver.Run("check-inf", file);
+
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("validated as before stamping (--stampinf)", plain.Output);
+        Assert.DoesNotContain("error", plain.Error);
+    }
+
+    [Fact]
     public void Warnings_pass_unless_made_errors_and_can_be_suppressed()
     {
         var file = Corpus("windows-drivers-rs/crates/cargo-wdk/tests/umdf-driver/umdf_driver.inx");
@@ -137,6 +149,20 @@ public class StampAndCheckInfTests : IDisposable
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("error", result.Error);
+    }
+
+    [Fact]
+    public void No_arguments_prints_the_list_of_commands()
+    {
+        var result = Wdkdriver.Run();
+
+        Assert.Equal(2, result.ExitCode);
+        foreach (var command in new[] { "stamp", "check-inf", "catalog", "sign", "verify", "cab", "submit" })
+        {
+            Assert.Contains(command, result.Output);
+        }
+
+        Assert.DoesNotContain("Required command was not provided", result.Output + result.Error);
     }
 
     [Theory]

@@ -41,7 +41,8 @@ public class CargoMessageReaderTests
 
         var message = Assert.IsType<CargoCompilerMessage>(CargoMessageReader.Read(line, Root));
 
-        Assert.Equal(new Diagnostic(Severity.Error, "", "linking with `cc` failed"), message.Diagnostic);
+        // rustc gives it no code: the SDK's own, so that every error is coded.
+        Assert.Equal(new Diagnostic(Severity.Error, "WDK1024", "linking with `cc` failed"), message.Diagnostic);
         Assert.Equal("error: linking failed", message.Rendered);
     }
 
@@ -57,5 +58,44 @@ public class CargoMessageReaderTests
     public void Build_finished_reports_success()
     {
         Assert.Equal(new CargoBuildFinished(true), CargoMessageReader.Read("{\"reason\":\"build-finished\",\"success\":true}", Root));
+    }
+
+    /// <summary>What real rustc says about a crate with a type mismatch, an unused variable and a missing semicolon.</summary>
+    private static List<CargoCompilerMessage> RealRustcMessages(string source)
+    {
+        using var temp = new TempDirectory("rustc");
+        temp.Write("Cargo.toml", "[package]\nname = \"said\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[lib]\npath = \"lib.rs\"\n");
+        temp.Write("lib.rs", source);
+        var (_, output) = ToolProcess.Run(temp.Path, Requirements.Cargo!, new[] { "build", "--message-format=json", "--quiet" });
+        return output.Split('\n').Select(l => CargoMessageReader.Read(l.Trim(), temp.Path)).OfType<CargoCompilerMessage>().ToList();
+    }
+
+    [CargoFact]
+    public void Rustcs_help_lines_stay_with_their_finding_and_its_summaries_are_no_findings()
+    {
+        var mismatch = Assert.Single(RealRustcMessages("pub fn widen(x: u32) -> u64 { x }\n").Select(m => m.Diagnostic).OfType<Diagnostic>());
+        var unused = Assert.Single(RealRustcMessages("pub fn f() { let unused = 1; }\n").Select(m => m.Diagnostic).OfType<Diagnostic>());
+
+        // "aborting due to 1 previous error" and "1 warning emitted" count nothing.
+        Assert.Equal("E0308", mismatch.Code);
+        Assert.Contains("help: you can convert a `u32` to a `u64`", mismatch.Message);
+        Assert.Contains("`.into()`", mismatch.Message);
+        Assert.Equal(1, mismatch.Line);
+        Assert.Equal("unused_variables", unused.Code);
+        Assert.Equal(Severity.Warning, unused.Severity);
+        Assert.Contains("help: if this is intentional, prefix it with an underscore", unused.Message);
+    }
+
+    [CargoFact]
+    public void A_syntax_error_rustc_gives_no_code_is_WDK1024_at_its_line()
+    {
+        var messages = RealRustcMessages("pub fn f() -> u32 {\n    let a = 1\n    a\n}\n");
+
+        var error = Assert.Single(messages.Select(m => m.Diagnostic).OfType<Diagnostic>());
+
+        Assert.Equal("WDK1024", error.Code);
+        Assert.Equal(Severity.Error, error.Severity);
+        Assert.Equal(2, error.Line);
+        Assert.StartsWith("expected `;`", error.Message);
     }
 }

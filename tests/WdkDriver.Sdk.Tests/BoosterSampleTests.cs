@@ -170,9 +170,10 @@ public class BoosterSampleTests
 
         var result = project.ShouldFail(project.Build());
 
-        var stamped = project.Path("obj", "Debug", "x64", "booster.inf");
-        var line = Array.FindIndex(File.ReadAllLines(stamped), l => l.StartsWith("Class")) + 1;
-        Assert.Contains($"{stamped}({line},1): error INF1284: Class \"Sample\" is reserved", result.Output);
+        // At the .inx the user edits and its line there; stamping adds lines above it in the stamped copy.
+        var line = Array.FindIndex(File.ReadAllLines(inx), l => l.StartsWith("Class")) + 1;
+        Assert.Contains($"{inx}({line},1): error INF1284: Class \"Sample\" is reserved", result.Output);
+        Assert.DoesNotContain(Path.Combine("obj", "Debug"), result.Output.Split('\n').Where(l => l.Contains("error")).Aggregate(string.Empty, string.Concat));
         Assert.False(Directory.Exists(project.PackageFolder()));
     }
 

@@ -109,6 +109,8 @@ public class CatalogBuilderTests : IDisposable
         Assert.Equal("WDK3005", error.Diagnostic.Code);
         Assert.Equal(temp.Combine("pkg", "one.inf"), error.Diagnostic.File);
         Assert.Equal(Inf.Split('\n').ToList().FindIndex(l => l.StartsWith("one.sys")) + 1, error.Diagnostic.Line);
+        // It says how to add the file, in a project and by hand.
+        Assert.Contains("a DriverPackageFile item with PackagePath 'one.sys'", error.Diagnostic.Message);
         Assert.False(File.Exists(temp.Combine("out.cat")));
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
