@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -53,7 +54,10 @@ public sealed class RustToolchainLocator
             (target.EndsWith("-windows-gnu", StringComparison.Ordinal)
                 ? ", or on Debian and Ubuntu with 'apt-get install rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64'"
                 : string.Empty) +
-            ", or point CargoPath and RustcPath at a toolchain that has it."));
+            ", or point CargoPath and RustcPath at a toolchain that has it." +
+            (target.StartsWith("aarch64-", StringComparison.Ordinal) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                ? " Debian has no ARM64 Windows standard library: build the ARM64 driver with rustup's toolchain, or on Windows and package its .sys with a DriverBinary item (Platform=\"ARM64\"), or build a C driver with clang (docs/using-the-sdk.md, 'Drivers not built by cargo' and 'Several architectures')."
+                : string.Empty)));
     }
 
     private string? Probe(string cargo, string rustc, string target, string workingDirectory, CancellationToken cancellation, out RustToolchain? toolchain)

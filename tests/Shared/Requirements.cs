@@ -38,6 +38,15 @@ public sealed class WindowsRustFactAttribute : FactAttribute
     }
 }
 
+/// <summary>As <see cref="WindowsRustFactAttribute"/>, for a test run once per data row.</summary>
+public sealed class WindowsRustTheoryAttribute : TheoryAttribute
+{
+    public WindowsRustTheoryAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)");
+    }
+}
+
 /// <summary>A test that checks signatures and catalogs with osslsigncode and openssl, the independent oracles.</summary>
 public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
 {

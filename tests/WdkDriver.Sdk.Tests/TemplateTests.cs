@@ -102,4 +102,45 @@ public class TemplateTests
             Assert.True(File.Exists(root.Combine(ci, "Echo.proj")), ci);
         }
     }
+
+    /// <summary>
+    /// Any name makes a project that builds: one identifier for the crates, the INF, the catalog, the driver and its
+    /// service, derived the same way everywhere (lower case, other characters made _, a leading digit prefixed with _,
+    /// a Rust keyword suffixed with _driver).
+    /// </summary>
+    [WindowsRustTheory]
+    [InlineData("Ping-Driver", "ping_driver")]
+    [InlineData("1Ping", "_1ping")]
+    [InlineData("PINGER", "pinger")]
+    [InlineData("Ping.Driver", "ping_driver")]
+    [InlineData("type", "type_driver")]
+    [InlineData("Pïng", "p_ng")]
+    public void Any_name_gives_one_identifier_everywhere_and_a_project_that_builds(string name, string identifier)
+    {
+        using var root = new TempDirectory("wdk-template-names");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
+            ["TestCertificate"] = sdk.TestCertificate,
+        };
+        DotnetResult Run(string directory, params string[] arguments) => DotnetCli.Run(directory, sdk.NuGetPackages, TimeSpan.FromMinutes(5), environment, arguments);
+        Assert.Equal(0, Run(root.Path, "new", "install", sdk.TemplatesPackagePath).ExitCode);
+        var project = root.Combine("project");
+
+        var created = Run(root.Path, "new", "wdkdriver", "-n", name, "-o", project, "--sdkFeed", sdk.Feed);
+        var build = Run(project, "build");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.DoesNotContain("warning", build.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.True(File.Exists(Path.Combine(project, $"{name}.proj")));
+        Assert.True(File.Exists(Path.Combine(project, $"{identifier}.inx")));
+        var package = Path.Combine(project, "bin", "Debug", "x64", "package");
+        foreach (var file in new[] { $"driver/amd64/{identifier}.sys", $"driver/amd64/{identifier}.inf", $"driver/amd64/{identifier}.cat", $"client/amd64/{identifier}-client.exe" })
+        {
+            Assert.True(File.Exists(Path.Combine(package, file)), file);
+        }
+
+        Assert.Contains($"AddService = {identifier},", File.ReadAllText(Path.Combine(package, "driver", "amd64", $"{identifier}.inf")));
+    }
 }

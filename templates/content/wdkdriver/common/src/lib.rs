@@ -1,8 +1,8 @@
 //! What the driver and its client agree on: the device name and the request codes.
 #![no_std]
 
-/// The device's name for user mode; the driver creates `\Device\MyDriver` and links `\??\MyDriver` to it.
-pub const DEVICE_PATH: &str = r"\\.\MyDriver";
+/// The device's name for user mode; the driver creates `\Device\WdkDriverName` and links `\??\WdkDriverName` to it.
+pub const DEVICE_PATH: &str = r"\\.\WdkDriverName";
 
 /// The device type (the vendor range starts at 0x8000).
 pub const DEVICE_TYPE: u32 = 0x8000;
