@@ -79,7 +79,15 @@ public class TemplateTests
             Assert.True(File.Exists(Path.Combine(package, file)), file);
         }
 
-        Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.nupkg"));
+        // Version 0.1 from the template's version.json, not NBGV's 0.0.0 without one.
+        var nupkg = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.nupkg"));
+        Assert.StartsWith("PingDriver.0.1.", Path.GetFileName(nupkg));
+        Assert.Matches(@"DriverVer = \d\d/\d\d/\d{4},0\.1\.\d+\.0", File.ReadAllText(Path.Combine(package, "driver", "amd64", "pingdriver.inf")));
+        // Ready for the next commit: Cargo.lock committed, everything the builds wrote ignored.
+        var (_, status) = ToolProcess.Run(driver, "git", new[] { "status", "--porcelain", "--ignored=no" });
+        Assert.Equal(string.Empty, status.Trim());
+        Assert.Equal(string.Empty, ToolProcess.Run(driver, "git", new[] { "ls-files", "--others", "--exclude-standard" }).Output.Trim());
+        Assert.Contains("Cargo.lock", ToolProcess.Run(driver, "git", new[] { "ls-files" }).Output);
     }
 
     [Fact]
@@ -142,5 +150,39 @@ public class TemplateTests
         }
 
         Assert.Contains($"AddService = {identifier},", File.ReadAllText(Path.Combine(package, "driver", "amd64", $"{identifier}.inf")));
+    }
+
+    /// <summary>
+    /// The answer for CI until the SDK is on nuget.org: the SDK's .nupkg committed in a folder of the project, named
+    /// relatively by --sdkFeed; a fresh clone with an empty NuGet cache restores and builds from it.
+    /// </summary>
+    [WindowsRustFact]
+    public void A_feed_folder_committed_in_the_project_restores_the_SDK_in_a_fresh_clone_as_CI_would()
+    {
+        using var root = new TempDirectory("wdk-template-feed");
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
+            ["TestCertificate"] = sdk.TestCertificate,
+        };
+        Assert.Equal(0, DotnetCli.Run(root.Path, sdk.NuGetPackages, TimeSpan.FromMinutes(2), environment, "new", "install", sdk.TemplatesPackagePath).ExitCode);
+        var project = root.Combine("Vendored");
+        var created = DotnetCli.Run(root.Path, sdk.NuGetPackages, TimeSpan.FromMinutes(2), environment, "new", "wdkdriver", "-n", "Vendored", "-o", project, "--sdkFeed", "packages");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Directory.CreateDirectory(Path.Combine(project, "packages"));
+        File.Copy(sdk.PackagePath, Path.Combine(project, "packages", Path.GetFileName(sdk.PackagePath)));
+        var git = new Dictionary<string, string> { ["GIT_AUTHOR_NAME"] = "test", ["GIT_AUTHOR_EMAIL"] = "test@example.invalid", ["GIT_COMMITTER_NAME"] = "test", ["GIT_COMMITTER_EMAIL"] = "test@example.invalid" };
+        foreach (var arguments in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "commit", "-qm", "A new driver" } })
+        {
+            Assert.Equal(0, ToolProcess.Run(project, "git", arguments, git).ExitCode);
+        }
+
+        Assert.Equal(0, ToolProcess.Run(root.Path, "git", new[] { "clone", "-q", project, root.Combine("ci") }).ExitCode);
+        var build = DotnetCli.Run(root.Combine("ci"), root.Combine("empty-nuget-cache"), TimeSpan.FromMinutes(5), environment, "build");
+
+        Assert.Contains("value=\"packages\"", File.ReadAllText(Path.Combine(project, "nuget.config")));
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.True(File.Exists(Path.Combine(root.Combine("empty-nuget-cache"), "wdkdriver.sdk", sdk.Version, $"wdkdriver.sdk.{sdk.Version}.nupkg")), "the SDK came from the committed feed");
+        Assert.True(File.Exists(Path.Combine(root.Combine("ci"), "bin", "Debug", "x64", "package", "driver", "amd64", "vendored.sys")));
     }
 }
