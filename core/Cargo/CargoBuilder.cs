@@ -64,7 +64,10 @@ public sealed class CargoBuilder
         {
             lock (gate)
             {
-                sink.Info(line);
+                // cargo's progress, a line per crate it compiles (none for a crate that is fresh), shown as a long
+                // step's progress is; the rest of its chatter at normal verbosity.
+                var compiling = line.TrimStart().StartsWith("Compiling ", StringComparison.Ordinal);
+                sink.Info(compiling ? "cargo: " + line.Trim() : line, important: compiling);
                 if (line.StartsWith("error:", StringComparison.Ordinal) || (cargoErrors.Count > 0 && line.Trim().Length > 0))
                 {
                     cargoErrors.Add(line.Trim());

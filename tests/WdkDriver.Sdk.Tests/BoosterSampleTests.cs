@@ -24,6 +24,8 @@ public class BoosterSampleTests
         var result = project.ShouldSucceed(project.Build());
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
+        // cargo's progress at the default verbosity: a line per crate it compiles.
+        Assert.Contains("cargo: Compiling booster v0.1.0", result.Output);
         var package = project.PackageFolder();
         Assert.Equal(
             new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1", "WdkDriverTestCert.cer" },
