@@ -52,21 +52,30 @@ public class StageSettingsTests
         Assert.Equal(Stages, Skipped(project.ShouldSucceed(project.Build(settings.Append("-v:n").ToArray()))));
     }
 
-    [WindowsRustFact]
-    public void Test_production_and_test_signing_in_one_folder_each_sign_verify_and_pack_what_they_say()
+    /// <summary>
+    /// Booster with a production certificate in <paramref name="temp"/> (production.pfx, .cer and .pem), which its
+    /// verification trusts; the arguments that sign with it, its password in PRODUCTION_PFX_PASSWORD.
+    /// </summary>
+    private (TestProject Project, string[] Production) ProductionProject(TempDirectory temp, string name, string subject)
     {
-        using var temp = new TempDirectory("sign-switch");
-        using var certificate = TestCertificate.Create("CN=Contoso Switch Test", DateTimeOffset.UtcNow);
+        using var certificate = TestCertificate.Create(subject, DateTimeOffset.UtcNow);
         var pfx = temp.Combine("production.pfx");
         File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, Password));
         File.WriteAllText(temp.Combine("production.pem"), certificate.ExportCertificatePem());
         File.WriteAllBytes(temp.Combine("production.cer"), certificate.RawData);
-        var project = sdk.CreateProject("sign-switch").WithSample("Booster");
-        project.Environment["SWITCH_PFX_PASSWORD"] = Password;
-        var production = new[] { "-p:SignMode=ProductionSign", $"-p:ProductionCertificate={pfx}", "-p:ProductionCertificatePasswordVariable=SWITCH_PFX_PASSWORD" };
-        // Trusted when test-signing too, beside the test certificate: each build must verify against its own signer.
+        var project = sdk.CreateProject(name).WithSample("Booster");
+        project.Environment["PRODUCTION_PFX_PASSWORD"] = Password;
         var projectFile = project.Path("Booster.proj");
         File.WriteAllText(projectFile, File.ReadAllText(projectFile).Replace("</Project>", $"  <ItemGroup><VerifyTrustedCertificate Include=\"{temp.Combine("production.cer")}\" /></ItemGroup>\n</Project>"));
+        return (project, new[] { "-p:SignMode=ProductionSign", $"-p:ProductionCertificate={pfx}", "-p:ProductionCertificatePasswordVariable=PRODUCTION_PFX_PASSWORD" });
+    }
+
+    [WindowsRustFact]
+    public void Test_production_and_test_signing_in_one_folder_each_sign_verify_and_pack_what_they_say()
+    {
+        using var temp = new TempDirectory("sign-switch");
+        // Trusted when test-signing too, beside the test certificate: each build must verify against its own signer.
+        var (project, production) = ProductionProject(temp, "sign-switch", "CN=Contoso Switch Test");
         var sys = Path.Combine(project.DriverFolder(), "booster.sys");
         var testCer = Path.Combine(project.PackageFolder(), "WdkDriverTestCert.cer");
 
@@ -108,24 +117,17 @@ public class StageSettingsTests
     public void A_wrong_password_or_a_damaged_pfx_after_a_good_build_fails_at_the_pfx()
     {
         using var temp = new TempDirectory("sign-broken");
-        using var certificate = TestCertificate.Create("CN=Contoso Broken Test", DateTimeOffset.UtcNow);
+        var (project, production) = ProductionProject(temp, "sign-broken", "CN=Contoso Broken Test");
         var pfx = temp.Combine("production.pfx");
-        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, Password));
-        File.WriteAllBytes(temp.Combine("production.cer"), certificate.RawData);
-        var project = sdk.CreateProject("sign-broken").WithSample("Booster");
-        var projectFile = project.Path("Booster.proj");
-        File.WriteAllText(projectFile, File.ReadAllText(projectFile).Replace("</Project>", $"  <ItemGroup><VerifyTrustedCertificate Include=\"{temp.Combine("production.cer")}\" /></ItemGroup>\n</Project>"));
-        var production = new[] { "-p:SignMode=ProductionSign", $"-p:ProductionCertificate={pfx}", "-p:ProductionCertificatePasswordVariable=BROKEN_PFX_PASSWORD" };
-        project.Environment["BROKEN_PFX_PASSWORD"] = Password;
         project.ShouldSucceed(project.Build(production));
 
-        project.Environment["BROKEN_PFX_PASSWORD"] = "Not-The-Pfx-Password-9";
+        project.Environment["PRODUCTION_PFX_PASSWORD"] = "Not-The-Pfx-Password-9";
         var wrong = project.ShouldFail(project.Build(production));
         Assert.Contains($"{pfx} : error WDK4001:", wrong.Output);
         Assert.DoesNotContain("Not-The-Pfx-Password-9", wrong.Output);
         Assert.False(Directory.Exists(project.PackageFolder()), "a failed build takes the old package away");
 
-        project.Environment["BROKEN_PFX_PASSWORD"] = Password;
+        project.Environment["PRODUCTION_PFX_PASSWORD"] = Password;
         project.ShouldSucceed(project.Build(production));
         var bytes = File.ReadAllBytes(pfx);
         File.WriteAllBytes(pfx, bytes.Take(bytes.Length / 2).ToArray());
