@@ -84,6 +84,8 @@ public static class ErrorCodes
     public const string CabinetCompressionUnsupported = "WDK5024";
     public const string CabinetUnsafeName = "WDK5025";
     public const string CabinetExtractFailed = "WDK5026";
+    public const string CompoundFileInputInvalid = "WDK5040";
+    public const string CompoundFileMalformed = "WDK5041";
     public const string SubmissionFolderInvalid = "WDK5030";
     public const string SubmissionPackageInvalid = "WDK5031";
     public const string SubmissionWithoutSymbols = "WDK5032";

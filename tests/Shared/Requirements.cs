@@ -47,6 +47,15 @@ public sealed class WindowsRustTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A test that reads compound files with olefile (Debian's python3-olefile), an independent reader.</summary>
+public sealed class CompoundFileReaderTheoryAttribute : TheoryAttribute
+{
+    public CompoundFileReaderTheoryAttribute()
+    {
+        Skip = Requirements.SkipReason(File.Exists("/usr/lib/python3/dist-packages/olefile/__init__.py"), "python3-olefile");
+    }
+}
+
 /// <summary>A test that checks signatures and catalogs with osslsigncode and openssl, the independent oracles.</summary>
 public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
 {
