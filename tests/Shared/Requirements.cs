@@ -47,6 +47,15 @@ public sealed class WindowsRustTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A test that reads installer databases with msitools' msiinfo, an independent reader.</summary>
+public sealed class MsitoolsFactAttribute : FactAttribute
+{
+    public MsitoolsFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("msiinfo") is not null, "msitools (msiinfo)");
+    }
+}
+
 /// <summary>A test that reads compound files with olefile (Debian's python3-olefile), an independent reader.</summary>
 public sealed class CompoundFileReaderTheoryAttribute : TheoryAttribute
 {
