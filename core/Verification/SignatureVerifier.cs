@@ -34,6 +34,7 @@ public static class SignatureVerifier
         }
 
         return CabinetSigningLayout.IsCabinet(path) ? VerifyCabinet(path, trust)
+            : CompoundFiles.CompoundFile.IsCompoundFile(path) ? VerifyInstaller(path, trust)
             : path.EndsWith(".cat", StringComparison.OrdinalIgnoreCase) ? VerifyCatalog(path, trust)
             : VerifyPe(path, trust) ?? new[] { Diagnostic.Error(ErrorCodes.SignInputInvalid, "This file is not a PE image, a catalog or a cabinet, so it has no signature to verify.", path) };
     }
@@ -103,6 +104,42 @@ public static class SignatureVerifier
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to verify it: {e.Message}", path), e);
         }
+    }
+
+    /// <summary>
+    /// Checks an installer package's signature: the PKCS#7 in <c>\x05DigitalSignature</c>, of the MSI SIP's kind, and
+    /// the digest of every stream (prefixed by <c>\x05MsiDigitalSignatureEx</c> where there is one) and the root's class id.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> VerifyInstaller(string path, TrustOptions trust)
+    {
+        CompoundFiles.CompoundFile package;
+        try
+        {
+            package = Installer.InstallerSigner.Read(path);
+        }
+        catch (WdkException e)
+        {
+            return new[] { e.Diagnostic };
+        }
+
+        if (package.Streams.FirstOrDefault(s => s.Name == Installer.InstallerSigner.SignatureStream) is not { } signature)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.NotSigned, "The installer package has no signature.", path) };
+        }
+
+        var prefix = package.Streams.FirstOrDefault(s => s.Name == Installer.InstallerSigner.SignatureExStream)?.Data ?? Array.Empty<byte>();
+        return Verify(signature.Data, path, trust, content =>
+        {
+            if (!Installer.InstallerSigner.IsInstallerIndirectData(content))
+            {
+                return Diagnostic.Error(ErrorCodes.SignatureInvalid, "The signature is not an installer package's (its indirect data is not the MSI SIP's).", path);
+            }
+
+            var (algorithm, signedDigest) = IndirectDataDigest(content);
+            return Installer.InstallerSigner.ContentDigest(package.Streams, package.RootClassId, algorithm, prefix).AsSpan().SequenceEqual(signedDigest)
+                ? null
+                : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The package's {algorithm.Name} digest is not the one its signature signed: a stream changed after signing.", path);
+        });
     }
 
     /// <summary>Checks a catalog's own signature.</summary>

@@ -56,6 +56,15 @@ public sealed class MsitoolsFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test that builds installer packages with wixl (msitools' WiX subset), another implementation.</summary>
+public sealed class WixlFactAttribute : FactAttribute
+{
+    public WixlFactAttribute()
+    {
+        Skip = Requirements.SkipReason(Requirements.FindOnPath("wixl") is not null && Requirements.FindOnPath("osslsigncode") is not null, "wixl or osslsigncode");
+    }
+}
+
 /// <summary>A test that reads compound files with olefile (Debian's python3-olefile), an independent reader.</summary>
 public sealed class CompoundFileReaderTheoryAttribute : TheoryAttribute
 {
