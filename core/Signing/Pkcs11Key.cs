@@ -74,7 +74,7 @@ public sealed class Pkcs11Key : SigningKey
         // cannot; the compiler drops the rest of this method from such a build.
         if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
         {
-            throw Setup("This build of wdkdriver is compiled ahead of time and cannot load PKCS#11 modules: sign with the .NET tool (dotnet tool install WdkDriver.Cli) or the SDK.");
+            throw Setup("This build of wdkdriver is compiled ahead of time and cannot load PKCS#11 modules (the native package dotnet tool install gives on linux-x64, linux-arm64, win-x64, win-arm64 and osx-arm64): sign with the token through the SDK (ProductionPkcs11Module), or with the framework-dependent command (dotnet wdkdriver.dll from the tool's WdkDriver.Cli.any package).");
         }
 #endif
 
