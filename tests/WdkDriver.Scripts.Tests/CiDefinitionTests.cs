@@ -114,9 +114,8 @@ public class CiDefinitionTests
         Assert.Contains("-p:PartnerCenterClientId=00000000-1111-2222-3333-444444444444", arguments);
         var tokenFile = Assert.Single(arguments, a => a.StartsWith("-p:PartnerCenterFederatedTokenFile=", StringComparison.Ordinal))["-p:PartnerCenterFederatedTokenFile=".Length..];
         Assert.Equal("ci-jwt", File.ReadAllText(tokenFile).Trim());
-        var root = Assert.Single(arguments, a => a.StartsWith("-p:MicrosoftRootCertificate=", StringComparison.Ordinal))["-p:MicrosoftRootCertificate=".Length..];
-        Assert.EndsWith("MicRooCerAut_2010-06-23.crt", root);
-        Assert.Equal("downloaded from http://www.microsoft.com/pki/certs/MicRooCerAut_2010-06-23.crt", File.ReadAllText(root).Trim());
+        // Microsoft's roots ship with the SDK: nothing to download, no MicrosoftRootCertificate to pass.
+        Assert.DoesNotContain(arguments, a => a.StartsWith("-p:MicrosoftRootCertificate=", StringComparison.Ordinal));
         Assert.DoesNotContain(arguments, a => a.Contains("pin-4711", StringComparison.Ordinal) || a.Contains("ci-jwt", StringComparison.Ordinal));
         Assert.DoesNotContain("pin-4711", output, StringComparison.Ordinal);
         Assert.Equal(string.Empty, run.SignCommandSeen());
@@ -190,7 +189,7 @@ public class CiDefinitionTests
 
     /// <summary>
     /// The release step's script run as its CI runs it, with recorders for <c>dotnet</c> (its arguments and the
-    /// SignCommand it sees) and <c>curl</c> (the CI token endpoint and Microsoft's certificate download).
+    /// SignCommand it sees) and <c>curl</c> (the CI token endpoint).
     /// </summary>
     private sealed class ReleaseStepRun : IDisposable
     {
@@ -203,8 +202,7 @@ public class CiDefinitionTests
             Write("bin/dotnet", "#!/bin/bash\nprintf '%s\\n' \"$@\" > \"$RECORDS/dotnet-arguments\"\nprintf '%s' \"${SignCommand:-}\" > \"$RECORDS/sign-command\"\n");
             Write("bin/curl", """
                 #!/bin/bash
-                # -sSfo <file> <url>: a download; otherwise the CI's token endpoint, which wants the request token.
-                if [ "$1" = "-sSfo" ]; then echo "downloaded from $3" > "$2"; exit 0; fi
+                # The CI's token endpoint, which wants the request token.
                 for argument in "$@"; do [ "$argument" = "Authorization: bearer request-token" ] && authorized=1; done
                 [ -n "${authorized:-}" ] || { echo "curl: (22) 401" >&2; exit 22; }
                 echo '{"count":1,"value":"ci-jwt"}'
