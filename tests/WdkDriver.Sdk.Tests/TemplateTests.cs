@@ -158,7 +158,8 @@ public class TemplateTests
         var build = Run(project, "build");
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.DoesNotContain("warning", build.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(": warning ", build.Output, StringComparison.Ordinal);
+        Assert.Contains("0 Warning(s)", build.Output);
         Assert.True(File.Exists(Path.Combine(project, $"{name}.proj")));
         Assert.True(File.Exists(Path.Combine(project, $"{identifier}.inx")));
         var package = Path.Combine(project, "bin", "Debug", "x64", "package");
