@@ -46,8 +46,9 @@ public abstract class SigningTask : WdkTask
     /// <summary>
     /// What the signatures depend on besides the files, without a secret: the signer certificate's thumbprint (a .pfx
     /// is opened with its password, so a wrong password or a damaged file fails here, at the .pfx, even when nothing
-    /// is left to sign), or the token's coordinates (no login: its certificate is recorded by the bytes of the file
-    /// that gives it), or the command; then the digest and the time-stamping server.
+    /// is left to sign), the test certificate's path (its bytes are recorded beside), the token's coordinates (no
+    /// login: its certificate is recorded by the bytes of the file that gives it), or the command; then the digest
+    /// and the time-stamping server.
     /// </summary>
     protected string SignerIdentity()
     {
@@ -60,6 +61,18 @@ public abstract class SigningTask : WdkTask
         else if (mode == Core.Signing.SignMode.ProductionSign && string.IsNullOrWhiteSpace(SignCommand) && !string.IsNullOrWhiteSpace(ProductionPkcs11Module))
         {
             signer = $"pkcs11 {ProductionPkcs11Module}|{ProductionPkcs11Token}|{ProductionPkcs11Key}|{ProductionPkcs11PinVariable}|{ProductionPkcs11Certificate}";
+        }
+        else if (mode == Core.Signing.SignMode.TestSign && string.IsNullOrWhiteSpace(SignCommand))
+        {
+            // No password to get wrong: the test certificate is recorded by its bytes (made on first use), not opened
+            // on every build.
+            var path = string.IsNullOrWhiteSpace(TestCertificate) ? TestCertificateStore.DefaultPath : TestCertificate!;
+            if (!System.IO.File.Exists(path))
+            {
+                TestCertificateStore.GetOrCreate(path, System.TimeSpan.FromMinutes(2)).Dispose();
+            }
+
+            signer = "test certificate " + System.IO.Path.GetFullPath(path);
         }
         else
         {
