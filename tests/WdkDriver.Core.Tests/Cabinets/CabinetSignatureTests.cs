@@ -109,9 +109,12 @@ public sealed class CabinetSignatureTests : IDisposable
     /// <summary>The SpcIndirectDataContent a cabinet's signature signs.</summary>
     private static byte[] IndirectData(byte[] cabinet)
     {
+        // The blob's offset and padded length from the header reserve; SignedCms reads the DER and ignores the padding.
+        // (Trimming trailing zeros would cut a signature that ends in a zero byte, one run in 256.)
         var offset = (int)BinaryPrimitives.ReadUInt32LittleEndian(cabinet.AsSpan(0x2C));
+        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(cabinet.AsSpan(0x30));
         var cms = new SignedCms();
-        cms.Decode(cabinet.AsSpan(offset).TrimEnd((byte)0).ToArray());
+        cms.Decode(cabinet.AsSpan(offset, length).ToArray());
         return cms.ContentInfo.Content;
     }
 
