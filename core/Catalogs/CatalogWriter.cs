@@ -6,6 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using WdkDriver.Core.Authenticode;
+using WdkDriver.Core.IO;
 using static WdkDriver.Core.Catalogs.CatalogOids;
 
 namespace WdkDriver.Core.Catalogs;
@@ -305,24 +306,6 @@ public static class CatalogWriter
             writer.PushSetOf();
             writer.WriteNull(Context(isPe ? 0 : 2, constructed: false));
             writer.PopSetOf();
-        }
-    }
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static readonly ByteOrder Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y)
-        {
-            for (var i = 0; i < Math.Min(x!.Length, y!.Length); i++)
-            {
-                if (x[i] != y[i])
-                {
-                    return x[i].CompareTo(y[i]);
-                }
-            }
-
-            return x.Length.CompareTo(y.Length);
         }
     }
 }
