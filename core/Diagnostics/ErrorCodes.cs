@@ -86,6 +86,9 @@ public static class ErrorCodes
     public const string CabinetExtractFailed = "WDK5026";
     public const string CompoundFileInputInvalid = "WDK5040";
     public const string CompoundFileMalformed = "WDK5041";
+    public const string InstallerSettingsInvalid = "WDK5050";
+    public const string InstallerPackageInvalid = "WDK5051";
+    public const string InstallerWriteFailed = "WDK5052";
     public const string SubmissionFolderInvalid = "WDK5030";
     public const string SubmissionPackageInvalid = "WDK5031";
     public const string SubmissionWithoutSymbols = "WDK5032";

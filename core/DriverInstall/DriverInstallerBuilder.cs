@@ -1,0 +1,330 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using WdkDriver.Core.Cabinets;
+using WdkDriver.Core.CompoundFiles;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Installer;
+using WdkDriver.Core.IO;
+using WdkDriver.Core.Packaging;
+
+namespace WdkDriver.Core.DriverInstall;
+
+/// <summary>
+/// Maps a driver package to a per-machine Windows Installer package for one architecture: the client's files into
+/// Program Files\&lt;install folder&gt;, the driver package (INF, catalog, binaries) into its driver\ folder beside
+/// them, one feature, a component per file, the files in one embedded MSZIP cabinet, a major upgrade of any older
+/// version of the same upgrade code (the old product removed first, its driver with it), a refusal to downgrade, the
+/// Programs and Features entry, optionally the client's folder on PATH, and the custom actions that install and remove
+/// each INF (<see cref="DriverInstallActions"/>). Codes are name-based, times the given one: same input, same bytes.
+/// </summary>
+public static class DriverInstallerBuilder
+{
+    private const string CabinetStream = "cab1.cab";
+
+    /// <summary>msidbComponentAttributes64bit: the components live in the 64-bit Program Files and registry.</summary>
+    private const int Component64Bit = 256;
+
+    /// <summary>msidbFileAttributesVital.</summary>
+    private const int FileVital = 512;
+
+    /// <summary>The architectures a package can be for, as the package's folders name them, and as the summary's Template does.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Platforms = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["amd64"] = "x64",
+        ["arm64"] = "Arm64",
+    };
+
+    public static void Write(string destination, IReadOnlyList<PackageFile> package, DriverInstallerSettings settings) =>
+        AtomicFile.Write(destination, Build(package, settings), ErrorCodes.InstallerWriteFailed);
+
+    public static byte[] Build(IReadOnlyList<PackageFile> package, DriverInstallerSettings settings)
+    {
+        if (!Platforms.TryGetValue(settings.Architecture, out var platform))
+        {
+            throw Invalid($"There is no installer for architecture '{settings.Architecture}': amd64 and arm64 are.");
+        }
+
+        var architecture = settings.Architecture.ToLowerInvariant();
+        var version = ProductVersion(settings.Version);
+        CheckText("manufacturer", settings.Manufacturer);
+        CheckText("product name", settings.ProductName);
+        var upgradeCode = NameBasedGuid.Braced(settings.UpgradeCode);
+
+        var layout = new Layout(upgradeCode, architecture, settings.InstallFolder);
+        foreach (var file in package)
+        {
+            var path = file.PackagePath.Replace('\\', '/');
+            if (path.StartsWith($"client/{architecture}/", StringComparison.OrdinalIgnoreCase))
+            {
+                layout.Add(file.Source, path.Substring($"client/{architecture}/".Length));
+            }
+            else if (path.StartsWith($"driver/{architecture}/", StringComparison.OrdinalIgnoreCase))
+            {
+                layout.Add(file.Source, "driver/" + path.Substring($"driver/{architecture}/".Length));
+            }
+        }
+
+        if (settings.LicenseFile is not null)
+        {
+            layout.Add(settings.LicenseFile, Path.GetFileName(settings.LicenseFile));
+        }
+
+        var infs = layout.Files.Where(f => f.InstallPath.StartsWith("driver/", StringComparison.Ordinal) && f.InstallPath.EndsWith(".inf", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (infs.Count == 0)
+        {
+            throw Invalid($"The package has no driver for {architecture} (no .inf under driver/{architecture}/): build that platform first, or make the installer for another.");
+        }
+
+        var productCode = NameBasedGuid.Braced(NameBasedGuid.Create($"product|{upgradeCode}|{architecture}|{version}"));
+        var actions = new List<InstallerAction>
+        {
+            // Programs and Features shows where the product is.
+            new("WdkSetInstallLocation", 51, "ARPINSTALLLOCATION", "[INSTALLDIR]", string.Empty, 1001),
+        };
+        var removal = DriverInstallActions.RemovalSequence;
+        var install = DriverInstallActions.InstallSequence;
+        for (var i = 0; i < infs.Count; i++)
+        {
+            var plan = DriverInstallPlan.For(infs[i].Source, architecture);
+            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, infs[i].Directory, Path.GetFileName(infs[i].InstallPath), ref removal, ref install));
+        }
+
+        if (install >= 5000)
+        {
+            throw Invalid("The package's INFs need more install steps than fit between InstallFiles and WriteRegistryValues.");
+        }
+
+        // The cabinet holds the files by their File keys, in ordinal order: that order is their sequence.
+        var files = layout.Files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        if (files.Count > short.MaxValue)
+        {
+            throw Invalid($"The package has {files.Count} files; an installer holds at most {short.MaxValue}.");
+        }
+
+        var cabinet = new MemoryStream();
+        CabinetWriter.Write(cabinet, files.Select(f => new CabinetSource(f.Key, f.Source)).ToList(), CabinetCompression.MsZip, settings.Time.UtcDateTime);
+
+        var properties = new List<object?[]>
+        {
+            new object?[] { "ProductCode", productCode },
+            new object?[] { "ProductName", settings.ProductName },
+            new object?[] { "ProductVersion", version },
+            new object?[] { "ProductLanguage", "1033" },
+            new object?[] { "Manufacturer", settings.Manufacturer },
+            new object?[] { "UpgradeCode", upgradeCode },
+            new object?[] { "ALLUSERS", "1" },
+            new object?[] { "ARPNOMODIFY", "1" },
+            new object?[] { "SecureCustomProperties", "WDK_DOWNGRADE_DETECTED;WDK_UPGRADE_DETECTED" },
+        };
+
+        var tables = new List<InstallerTable>
+        {
+            new("Property", StandardTables.Property, properties),
+            new("Directory", StandardTables.Directory, layout.Directories),
+            new("Component", StandardTables.Component, files.Select(f => new object?[] { f.Key, layout.ComponentId(f), f.Directory, Component64Bit, null, f.Key }).ToList()),
+            new("File", StandardTables.File, files.Select((f, i) => new object?[] { f.Key, f.Key, f.FileName, (int)f.Size, null, null, FileVital, i + 1 }).ToList()),
+            new("Feature", StandardTables.Feature, new[] { new object?[] { "Main", null, settings.ProductName, null, 1, 1, "INSTALLDIR", 0 } }),
+            new("FeatureComponents", StandardTables.FeatureComponents, files.Select(f => new object?[] { "Main", f.Key }).ToList()),
+            new("Media", StandardTables.Media, new[] { new object?[] { 1, files.Count, null, "#" + CabinetStream, null, null } }),
+            new("Upgrade", StandardTables.Upgrade, new[]
+            {
+                // Any older version is removed (its features' states carried over); a newer one only detected.
+                new object?[] { upgradeCode, null, version, null, 1, null, "WDK_UPGRADE_DETECTED" },
+                new object?[] { upgradeCode, version, null, null, 2, null, "WDK_DOWNGRADE_DETECTED" },
+            }),
+            new("LaunchCondition", StandardTables.LaunchCondition, new[]
+            {
+                new object?[] { "NOT WDK_DOWNGRADE_DETECTED", "A newer version of [ProductName] is already installed: uninstall it first to install this one." },
+            }),
+            new("CustomAction", StandardTables.CustomAction, actions.Select(a => new object?[] { a.Name, a.Type, a.Source, a.Target, null }).ToList()),
+            new("InstallExecuteSequence", StandardTables.Sequence, ExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence })
+                .Concat(actions.Select(a => new object?[] { a.Name, a.Condition.Length > 0 ? a.Condition : null, a.Sequence })).ToList()),
+            new("InstallUISequence", StandardTables.Sequence, UiSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+        };
+
+        var clientFile = files.FirstOrDefault(f => !f.InstallPath.Contains('/') && f.Source != settings.LicenseFile);
+        if (settings.AddToPath && clientFile is not null)
+        {
+            // System variable (*), set at install (=), its part removed at uninstall (-), appended ([~];).
+            tables.Add(new InstallerTable("Environment", StandardTables.Environment, new[] { new object?[] { "WdkClientPath", "=-*PATH", "[~];[INSTALLDIR]", clientFile.Key } }));
+        }
+
+        var cabinetBytes = cabinet.ToArray();
+        var summary = new SummaryInformation(settings.ProductName, settings.Manufacturer, platform + ";1033", PackageCode(tables, cabinetBytes), settings.Time);
+        return InstallerDatabase.Write(tables, new[] { new CompoundFileStream(InstallerStreamName.Encode(CabinetStream), cabinetBytes) }, summary);
+    }
+
+    /// <summary>The standard actions of a per-machine install (the Windows Installer SDK's sequence numbers); RemoveExistingProducts right after InstallValidate.</summary>
+    private static readonly (string Action, int Sequence)[] ExecuteSequence =
+    {
+        ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
+        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("InstallValidate", 1400), ("RemoveExistingProducts", 1401),
+        ("InstallInitialize", 1500), ("ProcessComponents", 1600), ("UnpublishFeatures", 1800), ("RemoveEnvironmentStrings", 3300),
+        ("RemoveFiles", 3500), ("RemoveFolders", 3600), ("CreateFolders", 3700), ("InstallFiles", 4000), ("WriteEnvironmentStrings", 5200),
+        ("RegisterUser", 6000), ("RegisterProduct", 6100), ("PublishFeatures", 6300), ("PublishProduct", 6400), ("InstallFinalize", 6600),
+    };
+
+    private static readonly (string Action, int Sequence)[] UiSequence =
+    {
+        ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
+        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("ExecuteAction", 1300),
+    };
+
+    /// <summary>
+    /// ProductVersion: the first three numbers (Windows Installer compares only those), each within its range.
+    /// </summary>
+    public static string ProductVersion(string version)
+    {
+        var match = Regex.Match(version ?? string.Empty, @"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:\.\d+)?(?:[-+].*)?\s*$");
+        var limits = new long[] { 255, 255, 65535 };
+        if (!match.Success)
+        {
+            throw Invalid($"The installer's version '{version}' is not major.minor.patch: Windows Installer compares three numbers.");
+        }
+
+        var parts = new long[3];
+        for (var i = 0; i < 3; i++)
+        {
+            var text = match.Groups[i + 1].Success ? match.Groups[i + 1].Value : "0";
+            if (!long.TryParse(text, out parts[i]) || parts[i] > limits[i])
+            {
+                throw Invalid($"The installer's version '{version}' is out of range: Windows Installer versions go up to 255.255.65535.");
+            }
+        }
+
+        return string.Join(".", parts);
+    }
+
+    /// <summary>The package code: new for every different package, the same for the same one (a hash of everything but itself).</summary>
+    private static Guid PackageCode(IEnumerable<InstallerTable> tables, byte[] cabinet)
+    {
+        using var sha = SHA256.Create();
+        var text = new StringBuilder();
+        foreach (var table in tables)
+        {
+            text.Append(table.Name).Append('\n');
+            foreach (var row in table.Rows)
+            {
+                text.Append(string.Join("\t", row.Select(c => Convert.ToString(c, System.Globalization.CultureInfo.InvariantCulture)))).Append('\n');
+            }
+        }
+
+        var digest = sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()).Concat(sha.ComputeHash(cabinet)).ToArray());
+        return NameBasedGuid.Create("package|" + string.Concat(digest.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    private static void CheckText(string what, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Any(c => c > 0xFF || char.IsControl(c)))
+        {
+            throw Invalid($"The installer's {what} '{value}' must be given, in Latin-1 characters: the installer database is written in code page 1252.");
+        }
+    }
+
+    private static WdkException Invalid(string message) => new(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, message));
+
+    /// <summary>An installed file: its key (File, Component and cabinet entry), folder key, name and source.</summary>
+    private sealed record InstalledFile(string Key, string Directory, string FileName, string InstallPath, string Source, long Size);
+
+    /// <summary>The Directory table and the files placed in it.</summary>
+    private sealed class Layout
+    {
+        private readonly string upgradeCode;
+        private readonly string architecture;
+        private readonly Dictionary<string, string> directoryKeys = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, ISet<string>> shortNames = new(StringComparer.Ordinal);
+        private readonly HashSet<string> keys = new(StringComparer.Ordinal);
+
+        public Layout(string upgradeCode, string architecture, string installFolder)
+        {
+            this.upgradeCode = upgradeCode;
+            this.architecture = architecture;
+            Directories.Add(new object?[] { "TARGETDIR", null, "SourceDir" });
+            Directories.Add(new object?[] { "ProgramFiles64Folder", "TARGETDIR", "." });
+            Directories.Add(new object?[] { DriverInstallActions.SystemFolder, "TARGETDIR", "." });
+            var segments = installFolder.Replace('/', '\\').Split('\\').Where(s => s.Length > 0).ToList();
+            if (segments.Count == 0 || segments.Any(s => s is "." or ".." || s.IndexOfAny(Path.GetInvalidFileNameChars().Concat(new[] { '|', ':', '*', '?', '"', '<', '>' }).ToArray()) >= 0))
+            {
+                throw Invalid($"The install folder '{installFolder}' must be a relative folder under Program Files, such as 'Contoso\\Ping'.");
+            }
+
+            var parent = "ProgramFiles64Folder";
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var key = i == segments.Count - 1 ? "INSTALLDIR" : "INSTALLDIR" + (i + 1);
+                Directories.Add(new object?[] { key, parent, ShortFileName.For(segments[i], Names(parent)) });
+                parent = key;
+            }
+
+            directoryKeys[string.Empty] = "INSTALLDIR";
+        }
+
+        public List<object?[]> Directories { get; } = new();
+
+        public List<InstalledFile> Files { get; } = new();
+
+        /// <param name="installPath">Relative to the install folder, with slashes.</param>
+        public void Add(string source, string installPath)
+        {
+            if (Files.Any(f => string.Equals(f.InstallPath, installPath, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw Invalid($"Two files want the same place '{installPath}' in the install folder.");
+            }
+
+            var slash = installPath.LastIndexOf('/');
+            var folder = slash < 0 ? string.Empty : installPath.Substring(0, slash);
+            var name = installPath.Substring(slash + 1);
+            var directory = Directory(folder);
+            var size = new FileInfo(source).Length;
+            if (size > int.MaxValue)
+            {
+                throw Invalid($"'{source}' is {size} bytes; an installer's files are at most 2 GiB each.");
+            }
+
+            Files.Add(new InstalledFile(Key(installPath), directory, ShortFileName.For(name, Names(directory)), installPath, source, size));
+        }
+
+        /// <summary>A component's GUID stays while its file's place does, in every build of the product line.</summary>
+        public string ComponentId(InstalledFile file) =>
+            NameBasedGuid.Braced(NameBasedGuid.Create($"component|{upgradeCode}|{architecture}|{file.InstallPath.ToLowerInvariant()}"));
+
+        private string Directory(string folder)
+        {
+            if (directoryKeys.TryGetValue(folder, out var key))
+            {
+                return key;
+            }
+
+            var slash = folder.LastIndexOf('/');
+            var parent = Directory(slash < 0 ? string.Empty : folder.Substring(0, slash));
+            key = Key("dir/" + folder);
+            Directories.Add(new object?[] { key, parent, ShortFileName.For(folder.Substring(slash + 1), Names(parent)) });
+            directoryKeys[folder] = key;
+            return key;
+        }
+
+        private ISet<string> Names(string directory) =>
+            shortNames.TryGetValue(directory, out var names) ? names : shortNames[directory] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>An identifier (letters, digits, _ and .; not starting with a digit or .) readable from the path, unique.</summary>
+        private string Key(string path)
+        {
+            var readable = new string(path.Select(c => char.IsLetterOrDigit(c) && c < 0x80 ? c : '_').ToArray());
+            var key = "_" + (readable.Length > 48 ? readable.Substring(readable.Length - 48) : readable);
+            if (readable.Length > 48 || keys.Contains(key))
+            {
+                using var sha = SHA256.Create();
+                var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(path.ToLowerInvariant()));
+                key += "_" + string.Concat(hash.Take(4).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            keys.Add(key);
+            return key;
+        }
+    }
+}

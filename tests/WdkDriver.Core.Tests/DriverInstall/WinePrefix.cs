@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace WdkDriver.Core.Tests.DriverInstall;
+
+/// <summary>
+/// A fresh wine prefix of the test's own (wine 8's Windows Installer, setupapi, sc and reg), and batch sessions run in
+/// it: a session's services live as long as its wineserver, so what is installed and then used runs in one batch.
+/// </summary>
+internal sealed class WinePrefix : IDisposable
+{
+    private readonly TempDirectory folder = new("wine-msi");
+
+    public WinePrefix()
+    {
+        Run("/usr/bin/wine", "wineboot", "--init");
+        Run("/usr/bin/wineserver", "-w");
+    }
+
+    public string Path => folder.Combine("prefix");
+
+    public string DriveC => System.IO.Path.Combine(Path, "drive_c");
+
+    public void Dispose()
+    {
+        Run("/usr/bin/wineserver", "-k");
+        folder.Dispose();
+    }
+
+    /// <summary>Runs the lines as one batch file; returns what it printed (stdout and stderr).</summary>
+    public string Session(params string[] lines)
+    {
+        var script = folder.Combine($"session-{Guid.NewGuid():N}.cmd");
+        File.WriteAllText(script, string.Join("\r\n", new[] { "@echo off" }.Concat(lines)) + "\r\n");
+        var output = Run("/usr/bin/wine", "cmd", "/c", WindowsPath(script));
+        Run("/usr/bin/wineserver", "-k");
+        Run("/usr/bin/wineserver", "-w");
+        return output;
+    }
+
+    public static string WindowsPath(string path) => "Z:" + path.Replace('/', '\\');
+
+    private string Run(string tool, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder.Path };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["WINEPREFIX"] = Path;
+        info.Environment["WINEDEBUG"] = "-all";
+        info.Environment["WINEDLLOVERRIDES"] = "mscoree,mshtml=";
+        info.Environment["DISPLAY"] = string.Empty;
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(" ", arguments)} did not finish in 5 minutes.");
+        }
+
+        return new StringBuilder(output).Append(error.Result).ToString();
+    }
+}
