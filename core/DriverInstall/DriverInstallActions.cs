@@ -34,8 +34,7 @@ public static class DriverInstallActions
     /// <param name="index">Which INF of the package (1, 2, ...): names the actions.</param>
     /// <param name="infFile">The INF's File key (and its component's).</param>
     /// <param name="infDirectory">The Directory key of the INF's folder.</param>
-    /// <param name="infName">The INF's file name, as the driver store's "original name" gives it.</param>
-    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, string infDirectory, string infName, ref int removal, ref int install)
+    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, string infDirectory, ref int removal, ref int install)
     {
         var removing = $"${infFile}=2";
         var installing = $"${infFile}=3";
@@ -46,11 +45,11 @@ public static class DriverInstallActions
 
         if (plan.Kind == DriverInstallKind.PlugAndPlay)
         {
-            // Windows gives the package a published name (oemNN.inf) in the store: found again from pnputil's listing,
-            // whose values (not its localized labels) say it: a published name, then the original name it belongs to.
+            // The store publishes the package as %windir%\INF\oemNN.inf, a byte-for-byte copy of the INF (how
+            // SetupCopyOEMInf tells a package it already has): the copy identical to the installed INF is ours, whatever
+            // its name and whatever language pnputil's listing would be in.
             removeSteps.Add(($"WdkRemoveDriver{index}", SystemFolder,
-                $"{system}cmd.exe\" /d /v:on /c \"for /f \"tokens=2 delims=:\" %a in ('pnputil.exe /enum-drivers') do @(set v=%a& set v=!v: =!& " +
-                $"if /i \"!v:~0,3!!v:~-4!\"==\"oem.inf\" (set p=!v!) else if /i \"!v!\"==\"{infName}\" pnputil.exe /delete-driver !p! /uninstall /force)\""));
+                $"{system}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force\""));
 
             // pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart
             // needed. An EXE action fails on any code but 0, so cmd maps the three to 0 and the rest to 1.

@@ -91,7 +91,7 @@ public static class DriverInstallerBuilder
         for (var i = 0; i < infs.Count; i++)
         {
             var plan = DriverInstallPlan.For(infs[i].Source, architecture);
-            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, infs[i].Directory, Path.GetFileName(infs[i].InstallPath), ref removal, ref install));
+            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, infs[i].Directory, ref removal, ref install));
         }
 
         if (install >= 5000)

@@ -1,5 +1,6 @@
 using WdkDriver.Core.DriverInstall;
 using WdkDriver.Core.Installer;
+using WdkDriver.Core.Packaging;
 
 namespace WdkDriver.Core.Tests.DriverInstall;
 
@@ -74,10 +75,76 @@ public sealed class WineInstallerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(wine.DriveC, "windows", "system32", "drivers", "hello.sys")), "DefaultUninstall deleted the driver");
     }
 
+    [WineFact]
+    public void A_PnP_driver_goes_through_pnputil_and_its_removal_finds_the_store_copy_by_its_bytes()
+    {
+        // Microsoft's attested Mullvad split-tunnel package: a PnP INF (models under [Manufacturer]).
+        var folder = temp.Combine("package");
+        var driver = Path.Combine(folder, "driver", "amd64");
+        Directory.CreateDirectory(driver);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel")))
+        {
+            File.Copy(file, Path.Combine(driver, Path.GetFileName(file)));
+        }
+
+        var msi = temp.Combine("split-tunnel.msi");
+        var package = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => new PackageFile(f, Path.GetRelativePath(folder, f))).ToList();
+        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings() with { ProductName = "Split Tunnel", InstallFolder = "Mullvad VPN" });
+        var code = ProductCode(msi);
+
+        using var wine = new WinePrefix();
+        PnputilRecorder.Install(wine, temp.Path);
+        var log = Path.Combine(wine.DriveC, "pnputil.log");
+        var installed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("install.log"))}", "echo @@install %ERRORLEVEL%");
+        Assert.True(installed.Contains("@@install 0"), installed + Log("install.log"));
+        Assert.Equal(new[] { @"pnputil.exe /add-driver ""C:\Program Files\Mullvad VPN\driver\mullvad-split-tunnel.inf"" /install" }, File.ReadAllLines(log).Select(l => l.Replace("  ", " ").Trim()));
+
+        // Removal finds the store's copy of the INF (%windir%\INF\oemNN.inf) by its bytes with fc and deletes it with pnputil:
+        // wine's cmd and fc cannot run that (its fc calls every pair of files equal), so wine proves the command is
+        // what runs, and the Windows job the rest.
+        var removed = wine.Session($"start /wait msiexec /x {code} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("remove.log"))}", "echo @@remove %ERRORLEVEL%", $"reg query \"{Uninstall}{code}\"", "echo @@entry %ERRORLEVEL%");
+        var removal = Log("remove.log");
+        Assert.True(removed.Contains("@@remove 0"), removed + removal);
+        Assert.Contains("@@entry 1", removed);
+        Assert.Matches(@"Action ended [0-9:]+: WdkRemoveDriver1\. Return value 1\.", removal);
+        var action = InstallerDatabaseReader.Read(msi).Table("CustomAction")!.Rows.Single(r => (string?)r[0] == "WdkRemoveDriver1");
+        Assert.Equal(@"""[System64Folder]cmd.exe"" /d /c ""for %f in (""%windir%\INF\oem*.inf"") do @fc.exe /b ""%f"" ""[#_driver_mullvad_split_tunnel_inf]"" >nul && pnputil.exe /delete-driver ""%~nxf"" /uninstall /force""", action[3]);
+        Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver")));
+    }
+
+    [WineFact]
+    public void A_failing_driver_install_rolls_the_whole_install_back_and_3010_counts_as_installed()
+    {
+        var package = Directory.EnumerateFiles(RepositoryPaths.Corpus + "/attested/mullvad-split-tunnel").ToList();
+        var folder = temp.Combine("package", "driver", "amd64");
+        Directory.CreateDirectory(folder);
+        package.ForEach(f => File.Copy(f, Path.Combine(folder, Path.GetFileName(f))));
+        var msi = temp.Combine("split-tunnel.msi");
+        DriverInstallerBuilder.Write(msi, Directory.EnumerateFiles(folder).Select(f => new PackageFile(f, "driver/amd64/" + Path.GetFileName(f))).ToList(), HelloPackage.Settings() with { InstallFolder = "Mullvad VPN" });
+        var code = ProductCode(msi);
+
+        using var wine = new WinePrefix();
+        PnputilRecorder.Install(wine, temp.Path);
+        File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "5");
+        var failed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("failed.log"))}", "echo @@install %ERRORLEVEL%", $"reg query \"{Uninstall}{code}\"", "echo @@entry %ERRORLEVEL%");
+        Assert.DoesNotContain("@@install 0", failed);
+        // The rollback action that takes the half-installed package out of the store again ran.
+        Assert.Contains("WdkUndoRemoveDriver1", Log("failed.log"));
+        Assert.Contains("@@entry 1", failed);
+        Assert.False(File.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver", "mullvad-split-tunnel.inf")), "the files were rolled back");
+        Assert.Contains(File.ReadAllLines(Path.Combine(wine.DriveC, "pnputil.log")), l => l.Contains("/add-driver"));
+
+        File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "3010");
+        var restart = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn", "echo @@install %ERRORLEVEL%");
+        Assert.Contains("@@install 0", restart);
+        Assert.True(File.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver", "mullvad-split-tunnel.inf")));
+    }
+
     private string Log(string name)
     {
         var path = temp.Combine(name);
-        return File.Exists(path) ? "\n--- " + name + "\n" + File.ReadAllText(path, System.Text.Encoding.Unicode) : string.Empty;
+        // Wine writes the log in the ANSI code page (Windows in UTF-16, with a byte order mark ReadAllText follows).
+        return File.Exists(path) ? "\n--- " + name + "\n" + File.ReadAllText(path, System.Text.Encoding.Latin1) : string.Empty;
     }
 
     private static string ProductCode(string msi) =>
