@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace WdkDriver.Core.Tests.DriverInstall;
+namespace WdkDriver.Tests;
 
 /// <summary>
 /// A fresh wine prefix of the test's own (wine 8's Windows Installer, setupapi, sc and reg), and batch sessions run in
