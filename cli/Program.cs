@@ -9,6 +9,7 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs, signs and pa
     HashCommand.Create(reporter),
     CatalogCommand.Create(reporter),
     CabCommand.Create(reporter),
+    MsiCommand.Create(reporter),
     SigningCommands.Cert(reporter),
     SigningCommands.Sign(reporter),
     SigningCommands.Verify(reporter),

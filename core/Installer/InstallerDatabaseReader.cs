@@ -98,7 +98,13 @@ public sealed class InstallerDatabaseReader
                 throw Malformed("_Tables lists a table without a name");
             }
 
-            var schema = columns.Where(c => (string?)c[0] == name).OrderBy(c => (int)c[1]!).Select(c => Column((string?)c[2] ?? string.Empty, (int)c[3]!, name)).ToList();
+            var rows = columns.Where(c => (string?)c[0] == name).ToList();
+            if (rows.Any(c => c[1] is not int || c[3] is not int))
+            {
+                throw Malformed($"_Columns gives a column of the {name} table without a number or a type");
+            }
+
+            var schema = rows.OrderBy(c => (int)c[1]!).Select(c => Column((string?)c[2] ?? string.Empty, (int)c[3]!, name)).ToList();
             if (schema.Count == 0)
             {
                 throw Malformed($"_Columns has no columns for the {name} table");

@@ -4,9 +4,12 @@ using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Cargo;
 using WdkDriver.Core.Catalogs;
+using WdkDriver.Core.CompoundFiles;
+using WdkDriver.Core.DriverInstall;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Inf.Validation;
+using WdkDriver.Core.Installer;
 using WdkDriver.Core.Signing;
 using WdkDriver.Core.Verification;
 
@@ -144,6 +147,32 @@ public class ParserFuzzTests : IDisposable
             cabinet.ExtractTo(extractTo);
             Assert.All(Directory.EnumerateFiles(extractTo, "*", SearchOption.AllDirectories), f => Assert.StartsWith(extractTo, Path.GetFullPath(f)));
             return true;
+        });
+    }
+
+    [Fact]
+    public void The_installer_database_reader_and_extractor()
+    {
+        var msi = DriverInstallerBuilder.Build(DriverInstall.HelloPackage.Create(temp.Combine("msi-seed")), DriverInstall.HelloPackage.Settings());
+        var streams = CompoundFile.Read(msi, "seed.msi").Streams;
+        var extractTo = temp.Combine("fuzz-msi-extract");
+        bool Read(byte[] bytes)
+        {
+            var database = InstallerDatabaseReader.Read(CompoundFile.Read(bytes, "fuzz.msi"), "fuzz.msi");
+            InstallerFiles.ExtractTo(database, "fuzz.msi", extractTo);
+            Assert.All(Directory.EnumerateFiles(extractTo, "*", SearchOption.AllDirectories), f => Assert.StartsWith(extractTo, Path.GetFullPath(f)));
+            return true;
+        }
+
+        // The file as a whole, and (to reach the tables behind the container's checks) one stream at a time.
+        Fuzz("msi", new[] { msi }, Read);
+        var mutator = new Mutator(20261203);
+        var index = 0;
+        Fuzz("msi-stream", new[] { msi }, _ =>
+        {
+            var chosen = index++ % streams.Count;
+            var changed = streams.Select((s, i) => i == chosen ? new CompoundFileStream(s.Name, mutator.Mutate(s.Data)) : s).ToList();
+            return Read(CompoundFileWriter.Write(changed, InstallerDatabase.ClassId));
         });
     }
 
