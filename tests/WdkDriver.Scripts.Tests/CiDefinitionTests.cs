@@ -63,10 +63,12 @@ public class CiDefinitionTests
         }
     }
 
-    [Fact]
-    public void The_Windows_comparison_script_parses()
+    [Theory]
+    [InlineData("compare-with-wdk.ps1")]
+    [InlineData("check-installers.ps1")]
+    public void The_Windows_jobs_scripts_parse(string script)
     {
-        Parser.ParseFile(Path.Combine(RepositoryPaths.Root, "eng", "compare-with-wdk.ps1"), out _, out var errors);
+        Parser.ParseFile(Path.Combine(RepositoryPaths.Root, "eng", script), out _, out var errors);
 
         Assert.Empty(errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}"));
     }

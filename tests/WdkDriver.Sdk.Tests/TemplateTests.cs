@@ -94,6 +94,10 @@ public class TemplateTests
         var nupkg = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.nupkg"));
         Assert.StartsWith("PingDriver.0.1.", Path.GetFileName(nupkg));
         Assert.Matches(@"DriverVer = \d\d/\d\d/\d{4},0\.1\.\d+\.0", File.ReadAllText(Path.Combine(package, "driver", "amd64", "pingdriver.inf")));
+        // And its installer, signed with the same test certificate and verified.
+        var msi = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.amd64.msi"));
+        var trust = new WdkDriver.Core.Verification.TrustOptions(new[] { System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(package, "WdkDriverTestCert.cer")) });
+        Assert.Empty(WdkDriver.Core.Verification.SignatureVerifier.VerifyInstaller(msi, trust));
         // Ready for the next commit: Cargo.lock committed, everything the builds wrote ignored.
         var (_, status) = ToolProcess.Run(driver, "git", new[] { "status", "--porcelain", "--ignored=no" });
         Assert.Equal(string.Empty, status.Trim());

@@ -1,0 +1,72 @@
+<#
+.SYNOPSIS
+Installs and removes the SDK's installers with Windows Installer, on Windows (the windows job of
+.github/workflows/ci.yml runs it), where wine stands in on Linux:
+  a PnP driver: Microsoft's attested Mullvad split-tunnel package from the corpus, made into an .msi with
+    `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil, msiexec /x takes it out again;
+  a legacy driver: the Booster sample's test-signed .msi (dotnet pack -p:DriverInstaller=msi). A hosted runner cannot
+    restart into test-signing mode, so Windows refuses to start the driver (sc start: 577) and the install must roll
+    back whole: no service, no files, no Programs and Features entry.
+Every difference is printed; the script exits 1 if there was one.
+.PARAMETER LegacyInstaller
+The Booster sample's .msi.
+#>
+param(
+    [Parameter(Mandatory = $true)][string] $LegacyInstaller,
+    [string] $Corpus = (Join-Path $PSScriptRoot '..\..\shared\corpus'),
+    [string[]] $Wdkdriver = @('dotnet', 'run', '--project', (Join-Path $PSScriptRoot '..\cli'), '-c', 'Release', '--')
+)
+
+$ErrorActionPreference = 'Stop'
+$work = Join-Path ([IO.Path]::GetTempPath()) ('wdk-msi-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory $work | Out-Null
+$script:differences = 0
+
+function Report-Difference([string] $what) {
+    Write-Host "DIFFERENCE: $what"
+    $script:differences++
+}
+
+function Invoke-Msiexec([string[]] $arguments, [string] $log) {
+    $process = Start-Process -FilePath msiexec.exe -ArgumentList ($arguments + @('/qn', '/l*v', "`"$log`"")) -Wait -PassThru
+    Write-Host "msiexec $($arguments -join ' '): $($process.ExitCode)"
+    return $process.ExitCode
+}
+
+function Test-InDriverStore([string] $inf) {
+    # The store's copy of a package's INF is byte for byte the INF: compare, whatever language pnputil speaks.
+    $hash = (Get-FileHash -LiteralPath $inf).Hash
+    @(Get-ChildItem "$env:windir\INF\oem*.inf" | Where-Object { (Get-FileHash -LiteralPath $_.FullName).Hash -eq $hash }).Count -gt 0
+}
+
+function Get-UninstallEntry([string] $name) {
+    Get-ChildItem 'HKLM:\Software\Microsoft\Windows\CurrentVersion\Uninstall' | Get-ItemProperty | Where-Object { $_.PSObject.Properties['DisplayName'] -and $_.DisplayName -eq $name }
+}
+
+Write-Host "`n== PnP: Microsoft's attested package through pnputil"
+$package = Join-Path $work 'split-tunnel'
+$driver = Join-Path $package 'driver\amd64'
+New-Item -ItemType Directory $driver | Out-Null
+Copy-Item (Join-Path $Corpus 'attested\mullvad-split-tunnel\*') $driver
+$msi = Join-Path $work 'split-tunnel.msi'
+& $Wdkdriver[0] ($Wdkdriver[1..($Wdkdriver.Count - 1)] + @('msi', 'create', $package, '-o', $msi, '--manufacturer', 'WdkDriver.Sdk CI', '--product', 'Split Tunnel', '--version', '1.0.0')) | Out-Host
+if ($LASTEXITCODE -ne 0) { Report-Difference "wdkdriver msi create exited with $LASTEXITCODE" }
+$inf = Join-Path $driver 'mullvad-split-tunnel.inf'
+if ((Invoke-Msiexec @('/i', "`"$msi`"") (Join-Path $work 'pnp-install.log')) -ne 0) { Report-Difference 'the PnP installer did not install' }
+if (-not (Test-InDriverStore $inf)) { Report-Difference 'the PnP driver is not in the driver store after installing' }
+if (-not (Get-UninstallEntry 'Split Tunnel')) { Report-Difference 'no Programs and Features entry after installing' }
+if (-not (Test-Path "$env:ProgramFiles\WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf")) { Report-Difference 'the INF is not in the install folder' }
+if ((Invoke-Msiexec @('/x', "`"$msi`"") (Join-Path $work 'pnp-remove.log')) -ne 0) { Report-Difference 'the PnP installer did not uninstall' }
+if (Test-InDriverStore $inf) { Report-Difference 'the PnP driver is still in the driver store after uninstalling' }
+if (Get-UninstallEntry 'Split Tunnel') { Report-Difference 'the Programs and Features entry is still there after uninstalling' }
+
+Write-Host "`n== legacy: the Booster sample, test-signed, rolled back"
+$code = Invoke-Msiexec @('/i', "`"$((Resolve-Path $LegacyInstaller).Path)`"") (Join-Path $work 'legacy-install.log')
+if ($code -ne 1603) { Report-Difference "the test-signed legacy installer exited with $code, not 1603 (a start Windows refuses, rolled back)" }
+if (Get-Service -Name booster -ErrorAction SilentlyContinue) { Report-Difference 'the booster service is still there after the rollback' }
+if (Get-UninstallEntry 'Booster') { Report-Difference 'a Programs and Features entry is there after the rollback' }
+if ($script:differences -gt 0) { Get-ChildItem $work -Filter *.log | ForEach-Object { Write-Host "--- $($_.Name)"; Get-Content $_.FullName | Out-Host } }
+
+Remove-Item $work -Recurse -Force
+Write-Host "`n$script:differences difference(s)"
+exit ([int]($script:differences -gt 0))
