@@ -37,6 +37,7 @@ try
     Step("build overhead", () => BuildOverhead.Run(report, work, rounds));
     Step("scaling", () => Scaling.Run(report, work, rounds));
     Step("submission cabinet", () => SubmissionCab.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
+    Step("installer", () => Installer.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
 
     var changes = Path.Combine(RepositoryPaths.Root, "bench", "Changes.md");
     if (File.Exists(changes))
