@@ -48,14 +48,14 @@ internal static class MsiCommand
             var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                 .Select(file => new PackageFile(file, Path.GetRelativePath(root, file).Replace('\\', '/')))
                 .ToList();
-            var architectures = files.Select(f => f.PackagePath.Split('/')).Where(p => p.Length > 2 && p[0] == "driver").Select(p => p[1].ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
+            var architectures = DriverInstallerBuilder.Architectures(files);
             var chosen = parse.GetValue(architecture) ?? (architectures.Count == 1 ? architectures[0]
                 : throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, architectures.Count == 0
                     ? $"'{root}' has no driver/<arch>/ folder: give the folder a build laid out (bin/<Configuration>/<Platform>/package)."
                     : $"'{root}' has drivers for {string.Join(" and ", architectures)}: choose one with --arch.")));
             var code = parse.GetValue(upgradeCode);
             var productName = parse.GetValue(product)!;
-            var upgrade = code is null ? NameBasedGuid.Create("upgrade|" + productName.ToLowerInvariant())
+            var upgrade = code is null ? DriverInstallerBuilder.UpgradeCodeFor(productName)
                 : Guid.TryParse(code, out var parsed) ? parsed
                 : throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"--upgrade-code '{code}' is not a GUID."));
             var time = CabinetTime.For(root, Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), new ProcessRunner());

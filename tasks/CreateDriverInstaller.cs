@@ -74,12 +74,7 @@ public sealed class CreateDriverInstaller : WdkTask
         var time = ReproducibleTime.Resolve(SourceDateEpoch, GitCommitDateTicks) ?? DateTimeOffset.UtcNow;
         var upgradeCode = UpgradeCodeFor(UpgradeCode, PackageId);
         var files = Files.Select(f => new PackageFile(f.GetMetadata("FullPath"), f.GetMetadata("PackagePath").Replace('\\', '/'))).ToList();
-        var architectures = files.Select(f => f.PackagePath.Split('/'))
-            .Where(p => p.Length > 2 && p[0] == "driver")
-            .Select(p => p[1].ToLowerInvariant())
-            .Distinct()
-            .OrderBy(a => a, StringComparer.Ordinal)
-            .ToList();
+        var architectures = DriverInstallerBuilder.Architectures(files);
         if (architectures.Count == 0)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerPackageInvalid, "The package holds no driver (nothing under driver/<arch>/) to make an installer of."));
@@ -108,7 +103,7 @@ public sealed class CreateDriverInstaller : WdkTask
     {
         if (string.IsNullOrWhiteSpace(given))
         {
-            return NameBasedGuid.Create("upgrade|" + packageId.ToLowerInvariant());
+            return DriverInstallerBuilder.UpgradeCodeFor(packageId);
         }
 
         return Guid.TryParse(given!.Trim(), out var code)

@@ -79,7 +79,9 @@ public static class DriverInstallActions
             installSteps.Add(($"WdkInstallDriver{index}", infDirectory, HinfSection(plan.InstallSection!, infFile)));
             for (var i = 0; i < plan.Services.Count; i++)
             {
-                installSteps.Add(($"WdkStartService{index}_{i + 1}", SystemFolder, $"{system}sc.exe\" start {plan.Services[i]}"));
+                // 1056: already running (an earlier install left it so); any other code but 0 fails the install.
+                installSteps.Add(($"WdkStartService{index}_{i + 1}", SystemFolder,
+                    $"{system}cmd.exe\" /d /c \"sc.exe start {plan.Services[i]} & if errorlevel 1057 (exit 1) else if errorlevel 1056 (exit 0) else if errorlevel 1 (exit 1) else if errorlevel 0 (exit 0) else exit 1\""));
             }
         }
 

@@ -39,6 +39,18 @@ public static class DriverInstallerBuilder
         ["arm64"] = "Arm64",
     };
 
+    /// <summary>The architectures a package tree holds drivers for (its driver/&lt;arch&gt;/ folders), in order.</summary>
+    public static IReadOnlyList<string> Architectures(IEnumerable<PackageFile> package) =>
+        package.Select(f => f.PackagePath.Replace('\\', '/').Split('/'))
+            .Where(p => p.Length > 2 && p[0] == "driver")
+            .Select(p => p[1].ToLowerInvariant())
+            .Distinct()
+            .OrderBy(a => a, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The upgrade code of a product line named <paramref name="name"/>, when none is given: the same for every version.</summary>
+    public static Guid UpgradeCodeFor(string name) => NameBasedGuid.Create("upgrade|" + name.ToLowerInvariant());
+
     public static void Write(string destination, IReadOnlyList<PackageFile> package, DriverInstallerSettings settings) =>
         AtomicFile.Write(destination, Build(package, settings), ErrorCodes.InstallerWriteFailed);
 
@@ -119,6 +131,8 @@ public static class DriverInstallerBuilder
             new object?[] { "UpgradeCode", upgradeCode },
             new object?[] { "ALLUSERS", "1" },
             new object?[] { "ARPNOMODIFY", "1" },
+            // A repair would run the driver's install again over a running driver; a reinstall of the package does it cleanly.
+            new object?[] { "ARPNOREPAIR", "1" },
             new object?[] { "SecureCustomProperties", "WDK_DOWNGRADE_DETECTED;WDK_UPGRADE_DETECTED" },
         };
 

@@ -50,7 +50,7 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop Hello\t", actions);
         Assert.Contains("WdkUninstallDriver1\t3170\t_dir_driver\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
         Assert.Contains("WdkInstallDriver1\t3106\t_dir_driver\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]sc.exe\" start Hello\t", actions);
+        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start Hello & if errorlevel 1057 (exit 1) else if errorlevel 1056 (exit 0) else if errorlevel 1 (exit 1) else if errorlevel 0 (exit 0) else exit 1\"\t", actions);
         Assert.Contains(actions, r => r.StartsWith("WdkUndoUninstallDriver1\t3426\t", StringComparison.Ordinal));
         var sequence = Rows(Msiinfo("export", msi, "InstallExecuteSequence"));
         Assert.Contains("WdkStopService1_1\t$_driver_hello_inf=2\t3400", sequence);
