@@ -49,7 +49,7 @@ public static class DriverInstallActions
             // SetupCopyOEMInf tells a package it already has): the copy identical to the installed INF is ours, whatever
             // its name and whatever language pnputil's listing would be in.
             removeSteps.Add(($"WdkRemoveDriver{index}", SystemFolder,
-                $"{system}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force\""));
+                $"{system}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @(fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force)\""));
 
             // pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart
             // needed. An EXE action fails on any code but 0, so cmd maps the three to 0 and the rest to 1.

@@ -175,8 +175,20 @@ public class SubmissionCabTests
         // The downloaded package packs on its own too, to the same bytes; one that is not this build's does not.
         var copy = project.Path("signed-copy.zip");
         File.Copy(signed, copy);
-        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "--no-build", $"-p:AttestedDriverPackage={copy}"));
+        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "--no-build", $"-p:AttestedDriverPackage={copy}", "-p:DriverInstaller=msi"));
         Assert.Equal(firstNupkg, File.ReadAllBytes(nupkg));
+        // Its installer installs Microsoft's driver package too.
+        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.amd64.msi"));
+        var installed = project.Path("installed");
+        WdkDriver.Core.Installer.InstallerFiles.ExtractTo(WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi), msi, installed);
+        using (var zip = ZipFile.OpenRead(signed))
+        {
+            foreach (var name in new[] { "booster.cat", "booster.inf", "booster.sys" })
+            {
+                Assert.Equal(Bytes(zip, "booster/" + name), File.ReadAllBytes(Directory.GetFiles(installed, name, SearchOption.AllDirectories).Single()));
+            }
+        }
+
         using (var zip = ZipFile.Open(copy, ZipArchiveMode.Update))
         {
             var inf = zip.GetEntry("booster/booster.inf")!;

@@ -108,7 +108,7 @@ public sealed class WineInstallerTests : IDisposable
         Assert.Contains("@@entry 1", removed);
         Assert.Matches(@"Action ended [0-9:]+: WdkRemoveDriver1\. Return value 1\.", removal);
         var action = InstallerDatabaseReader.Read(msi).Table("CustomAction")!.Rows.Single(r => (string?)r[0] == "WdkRemoveDriver1");
-        Assert.Equal(@"""[System64Folder]cmd.exe"" /d /c ""for %f in (""%windir%\INF\oem*.inf"") do @fc.exe /b ""%f"" ""[#_driver_mullvad_split_tunnel_inf]"" >nul && pnputil.exe /delete-driver ""%~nxf"" /uninstall /force""", action[3]);
+        Assert.Equal(@"""[System64Folder]cmd.exe"" /d /c ""for %f in (""%windir%\INF\oem*.inf"") do @(fc.exe /b ""%f"" ""[#_driver_mullvad_split_tunnel_inf]"" >nul && pnputil.exe /delete-driver ""%~nxf"" /uninstall /force)""", action[3]);
         Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver")));
     }
 
