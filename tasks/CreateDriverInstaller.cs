@@ -41,7 +41,8 @@ public sealed class CreateDriverInstaller : WdkTask
     [Required]
     public string InstallFolder { get; set; } = string.Empty;
 
-    public bool AddToPath { get; set; }
+    /// <summary>true or false (a string: another value is a coded error, not MSBuild's conversion failure).</summary>
+    public string? AddToPath { get; set; }
 
     public string? LicenseFile { get; set; }
 
@@ -73,6 +74,12 @@ public sealed class CreateDriverInstaller : WdkTask
         // Without a commit time or SOURCE_DATE_EPOCH, the pack targets have said (WDK5005) that the date is the clock's.
         var time = ReproducibleTime.Resolve(SourceDateEpoch, GitCommitDateTicks) ?? DateTimeOffset.UtcNow;
         var upgradeCode = UpgradeCodeFor(UpgradeCode, PackageId);
+        var addToPath = (AddToPath ?? string.Empty).Trim().ToLowerInvariant() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            _ => throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"DriverInstallerAddToPath '{AddToPath}' is not true or false.")),
+        };
         var files = Files.Select(f => new PackageFile(f.GetMetadata("FullPath"), f.GetMetadata("PackagePath").Replace('\\', '/'))).ToList();
         var architectures = DriverInstallerBuilder.Architectures(files);
         if (architectures.Count == 0)
@@ -90,7 +97,7 @@ public sealed class CreateDriverInstaller : WdkTask
                 throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"DriverInstallerLicenseFile '{LicenseFile}' does not exist: name a text file, relative to the project."));
             }
 
-            var settings = new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, InstallFolder, AddToPath, license, time);
+            var settings = new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, InstallFolder, addToPath, license, time);
             DriverInstallerBuilder.Write(destination, files, settings);
             Log.LogMessage(MessageImportance.High, $"Driver installer: {destination}");
             written.Add(new TaskItem(destination, new Dictionary<string, string> { ["Architecture"] = architecture, ["SignedPath"] = destination }));

@@ -97,6 +97,8 @@ public class InstallerPackTests
             ("-p:DriverInstaller=wix", "error WDK5053: DriverInstaller 'wix' is not an installer this SDK makes"),
             ("-p:DriverInstallerUpgradeCode=nope", "error WDK5050: DriverInstallerUpgradeCode 'nope' is not a GUID"),
             ("-p:DriverInstallerFolder=../Windows", "error WDK5050: The install folder '../Windows' must be a relative folder under Program Files"),
+            ("-p:DriverInstallerAddToPath=yes", "error WDK5050: DriverInstallerAddToPath 'yes' is not true or false."),
+            ("-p:DriverInstallerLicenseFile=LICENCE.txt", "error WDK5050: DriverInstallerLicenseFile 'LICENCE.txt' does not exist"),
         })
         {
             var result = project.ShouldFail(project.Dotnet("pack", "-c", "Release", "--no-build", "-p:DriverInstaller=" + (setting.StartsWith("-p:DriverInstaller=", StringComparison.Ordinal) ? setting.Split('=')[1] : "msi"), setting));
