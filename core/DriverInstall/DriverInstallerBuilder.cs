@@ -168,6 +168,8 @@ public static class DriverInstallerBuilder
             tables.Add(new InstallerTable("Environment", StandardTables.Environment, new[] { new object?[] { "WdkClientPath", "=-*PATH", "[~];[INSTALLDIR]", clientFile.Key } }));
         }
 
+        // What validation tools check the rows against.
+        tables.Add(ValidationTable.For(tables));
         var cabinetBytes = cabinet.ToArray();
         var summary = new SummaryInformation(settings.ProductName, settings.Manufacturer, platform + ";1033", PackageCode(tables, cabinetBytes), settings.Time);
         return InstallerDatabase.Write(tables, new[] { new CompoundFileStream(InstallerStreamName.Encode(CabinetStream), cabinetBytes) }, summary);

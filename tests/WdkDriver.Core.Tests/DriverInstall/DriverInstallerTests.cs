@@ -25,7 +25,7 @@ public sealed class DriverInstallerTests : IDisposable
 
         var tables = Msiinfo("tables", msi);
         Assert.Equal(
-            new[] { "Component", "CustomAction", "Directory", "Environment", "Feature", "FeatureComponents", "File", "InstallExecuteSequence", "InstallUISequence", "LaunchCondition", "Media", "Property", "Upgrade", "_ForceCodepage", "_SummaryInformation" },
+            new[] { "Component", "CustomAction", "Directory", "Environment", "Feature", "FeatureComponents", "File", "InstallExecuteSequence", "InstallUISequence", "LaunchCondition", "Media", "Property", "Upgrade", "_ForceCodepage", "_SummaryInformation", "_Validation" },
             Lines(tables).Order(StringComparer.Ordinal));
 
         var files = Rows(Msiinfo("export", msi, "File"));
@@ -57,6 +57,15 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains("WdkInstallDriver1\t$_driver_hello_inf=3\t4003", sequence);
         Assert.Contains("RemoveExistingProducts\t\t1401", sequence);
         Assert.Contains("WdkClientPath\t=-*PATH\t[~];[INSTALLDIR]\t_hello_client_exe", Rows(Msiinfo("export", msi, "Environment")));
+
+        // Every column of every table has its validation rule, keys and categories as the Windows Installer SDK's schema.
+        var validation = Rows(Msiinfo("export", msi, "_Validation"));
+        var columns = Rows(Msiinfo("export", msi, "_Columns"));
+        Assert.Equal(columns.Length, validation.Length);
+        Assert.Contains("File\tComponent_\tN\t\t\tComponent\t1\tIdentifier\t\t", validation);
+        Assert.Contains("Component\tComponentId\tY\t\t\t\t\tGuid\t\t", validation);
+        Assert.Contains("File\tSequence\tN\t1\t32767\t\t\t\t\t", validation);
+        Assert.Contains("CustomAction\tTarget\tY\t\t\t\t\tFormatted\t\t", validation);
 
         var summary = Msiinfo("suminfo", msi);
         Assert.Contains("Template: x64;1033", summary);
