@@ -36,14 +36,18 @@ public sealed class WineInstallerTests : IDisposable
             "sc query Hello",
             client,
             "echo @@client %ERRORLEVEL%",
-            $"reg query \"{Uninstall}{firstCode}\" /v DisplayVersion",
+            $"reg query \"{Uninstall}{firstCode}\"",
             "reg query \"HKLM\\System\\CurrentControlSet\\Control\\Session Manager\\Environment\" /v PATH");
         var log = Log("install.log");
         Assert.True(installed.Contains("@@install 0"), installed + log);
         Assert.Contains("RUNNING", installed);
         Assert.True(installed.Contains("Hello from the kernel (22 bytes)"), installed + log);
         Assert.Contains("@@client 0", installed);
+        // The Programs and Features entry: name, publisher, version, where it is.
         Assert.Matches(@"DisplayVersion\s+REG_SZ\s+1\.0\.0", installed);
+        Assert.Matches(@"DisplayName\s+REG_SZ\s+Hello Driver", installed);
+        Assert.Matches(@"Publisher\s+REG_SZ\s+Contoso Ltd\.", installed);
+        Assert.Matches(@"InstallLocation\s+REG_SZ\s+C:\\Program Files\\Contoso\\Hello Driver\\", installed);
         Assert.Contains(@"C:\Program Files\Contoso\Hello Driver\", installed);
         Assert.True(File.Exists(Path.Combine(wine.DriveC, "windows", "system32", "drivers", "hello.sys")), "DefaultInstall copied the driver to the drivers folder");
 
