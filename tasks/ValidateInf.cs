@@ -39,8 +39,7 @@ public sealed class ValidateInf : WdkTask
             var findings = InfValidator.Validate(file.GetMetadata("FullPath"), options);
             foreach (var finding in findings)
             {
-                // At the file the user edits (the .inx) and its line, not the stamped copy's.
-                Report(InfSourceMap.ToSource(finding));
+                Report(finding);
             }
 
             Log.LogMessage(MessageImportance.Normal, $"{file.ItemSpec}: {(findings.Any(f => f.Severity == Severity.Error) ? "INF is NOT VALID" : "INF is VALID")}");

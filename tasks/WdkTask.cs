@@ -8,6 +8,7 @@ using System.Threading;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Inf;
 using WdkDriver.Core.Signing;
 using WdkDriver.Core.Verification;
 
@@ -63,6 +64,8 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
 
     public void Report(Diagnostic diagnostic)
     {
+        // A finding in a stamped INF is reported at the file the user edits (the .inx) and its line.
+        diagnostic = InfSourceMap.ToSource(diagnostic);
         switch (diagnostic.Severity)
         {
             case Severity.Error:

@@ -87,6 +87,20 @@ public class SdkErrorTests
         Assert.Contains("DriverBinary 'out/missing.sys' does not exist", error.Groups["message"].Value);
     }
 
+    [CDriverFact]
+    public void A_file_the_INF_lists_that_the_package_lacks_is_WDK3005_at_the_inx_line()
+    {
+        var project = sdk.CreateProject("missing-listed-file").WithSample("PrebuiltDriver");
+        var inx = project.Path("hello.inx");
+        File.WriteAllText(inx, File.ReadAllText(inx).Replace("hello.sys = 1\r\n", "hello.sys = 1\r\nhelper.dll = 1\r\n").Replace("hello.sys = 1\n", "hello.sys = 1\nhelper.dll = 1\n"));
+        var line = Array.FindIndex(File.ReadAllLines(inx), l => l.StartsWith("helper.dll", StringComparison.Ordinal)) + 1;
+
+        var error = SingleError(project.ShouldFail(project.Build()), "WDK3005");
+
+        Assert.Equal($"{inx}({line},1)", error.Groups["location"].Value);
+        Assert.Contains("helper.dll in [SourceDisksFiles] of hello.inf is missing from the driver package", error.Groups["message"].Value);
+    }
+
     [Fact]
     public void A_DriverBinary_for_another_platform_is_not_packaged()
     {
