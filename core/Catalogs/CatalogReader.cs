@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using static WdkDriver.Core.Catalogs.CatalogOids;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
 
 namespace WdkDriver.Core.Catalogs;
 
@@ -18,17 +19,7 @@ public static class CatalogReader
 
     public static CatalogInfo Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the catalog: {e.Message}", path), e);
-        }
-
-        return Read(bytes, path);
+        return Read(FileBytes.Read(path, "the catalog"), path);
     }
 
     public static CatalogInfo Read(byte[] bytes, string path)

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
 using static WdkDriver.Core.CompoundFiles.CompoundFileLayout;
 
 namespace WdkDriver.Core.CompoundFiles;
@@ -33,17 +34,7 @@ public sealed class CompoundFile
 
     public static CompoundFile Read(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the compound file: {e.Message}", path), e);
-        }
-
-        return Read(bytes, path);
+        return Read(FileBytes.Read(path, "the compound file"), path);
     }
 
     /// <summary>Whether the file starts as a compound file does.</summary>

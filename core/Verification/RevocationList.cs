@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
 
 namespace WdkDriver.Core.Verification;
 
@@ -39,15 +40,7 @@ public sealed class RevocationList
     /// <summary>Reads a CRL, DER or PEM; one that cannot be read or parsed is WDK4017 at the file.</summary>
     public static RevocationList Load(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the revocation list: {e.Message}", path), e);
-        }
+        var bytes = FileBytes.Read(path, "the revocation list");
 
         try
         {

@@ -10,6 +10,7 @@ using WdkDriver.Core.Authenticode;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.IO;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Packaging;
 using WdkDriver.Core.Signing;
@@ -398,15 +399,5 @@ public static class SignatureVerifier
         return (algorithm, digestInfo.ReadOctetString());
     }
 
-    private static byte[] Read(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to verify it: {e.Message}", path), e);
-        }
-    }
+    private static byte[] Read(string path) => FileBytes.Read(path, "the file to verify it");
 }
