@@ -23,13 +23,11 @@ public sealed class CreateDriverInstaller : WdkTask
     [Required]
     public string DestinationPrefix { get; set; } = string.Empty;
 
-    [Required]
+    /// <summary>Not [Required]: an empty setting is a coded error (WDK5050) at the project file, not MSBuild's.</summary>
     public string Manufacturer { get; set; } = string.Empty;
 
-    [Required]
     public string ProductName { get; set; } = string.Empty;
 
-    [Required]
     public string Version { get; set; } = string.Empty;
 
     /// <summary>A GUID; empty: derived from <see cref="PackageId"/>, the same for every version.</summary>
@@ -38,7 +36,6 @@ public sealed class CreateDriverInstaller : WdkTask
     [Required]
     public string PackageId { get; set; } = string.Empty;
 
-    [Required]
     public string InstallFolder { get; set; } = string.Empty;
 
     /// <summary>true or false (a string: another value is a coded error, not MSBuild's conversion failure).</summary>

@@ -108,7 +108,7 @@ public static class DriverInstallerBuilder
 
         if (install >= 5000)
         {
-            throw Invalid("The package's INFs need more install steps than fit between InstallFiles and WriteRegistryValues.");
+            throw Invalid($"The package's {infs.Count} INFs need {install - DriverInstallActions.InstallSequence} install steps; an installer has room for {5000 - DriverInstallActions.InstallSequence} after InstallFiles.");
         }
 
         // The cabinet holds the files by their File keys, in ordinal order: that order is their sequence.
