@@ -116,9 +116,21 @@ public class PackTests
             </Project>
             """));
 
-        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverPackageZip=true"));
+        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverPackageZip=true", "-p:DriverInstaller=msi"));
 
         var zip = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "PrebuiltDriver.*.zip"));
+        // An installer per architecture, each for its platform and with its own driver and client.
+        foreach (var (architecture, template) in new[] { ("amd64", "x64;1033"), ("arm64", "Arm64;1033") })
+        {
+            var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), $"PrebuiltDriver.*.{architecture}.msi"));
+            var summary = WdkDriver.Core.CompoundFiles.CompoundFile.Read(msi).Streams.Single(s => s.Name == WdkDriver.Core.Installer.SummaryInformation.StreamName).Data;
+            Assert.Contains(template, System.Text.Encoding.Latin1.GetString(summary));
+            var installs = WdkDriver.Core.Installer.InstallerFiles.List(WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi), msi).Select(f => f.Path.Split('/', 4)[3]).ToList();
+            Assert.Contains("driver/hello.sys", installs);
+            Assert.Contains("DotnetClient.dll", installs);
+            Assert.Equal(architecture == "amd64", installs.Contains("hello-client.exe"));
+        }
+
         var entries = Entries(zip);
         var clients = new[] { "DotnetClient.deps.json", "DotnetClient.dll", "DotnetClient.pdb", "DotnetClient.runtimeconfig.json" };
         var expected = new[] { "driver/amd64/hello.cat", "driver/amd64/hello.inf", "driver/amd64/hello.sys", "driver/arm64/hello.cat", "driver/arm64/hello.inf", "driver/arm64/hello.sys" }
