@@ -29,7 +29,7 @@ internal static class MsiCommand
         var version = new Option<string>("--version") { Description = "major.minor.patch (a suffix such as -beta is dropped).", Required = true };
         var architecture = new Option<string?>("--arch") { Description = "amd64 or arm64; needed when the package has drivers for both." };
         var upgradeCode = new Option<string?>("--upgrade-code") { Description = "The product line's GUID; default: derived from --product." };
-        var installFolder = new Option<string?>("--install-folder") { Description = "The folder under Program Files; default: <manufacturer>\\<product>." };
+        var installFolder = new Option<string?>("--install-folder") { Description = "The folder under Program Files; default: <manufacturer>\\<product>, or <product> when the two are the same." };
         var addToPath = new Option<bool>("--add-to-path") { Description = "Put the client's folder on the machine's PATH." };
         var license = new Option<FileInfo?>("--license") { Description = "A license text installed beside the client." };
 
@@ -65,7 +65,7 @@ internal static class MsiCommand
                 productName,
                 parse.GetValue(version)!,
                 upgrade,
-                parse.GetValue(installFolder) ?? parse.GetValue(manufacturer) + "\\" + productName,
+                parse.GetValue(installFolder) ?? DriverInstallerSettings.DefaultInstallFolder(parse.GetValue(manufacturer)!, productName),
                 parse.GetValue(addToPath),
                 parse.GetValue(license)?.FullName,
                 new DateTimeOffset(time, TimeSpan.Zero));

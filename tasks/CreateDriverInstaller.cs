@@ -36,7 +36,8 @@ public sealed class CreateDriverInstaller : WdkTask
     [Required]
     public string PackageId { get; set; } = string.Empty;
 
-    public string InstallFolder { get; set; } = string.Empty;
+    /// <summary>Empty: <see cref="DriverInstallerSettings.DefaultInstallFolder"/>.</summary>
+    public string? InstallFolder { get; set; }
 
     /// <summary>true or false (a string: another value is a coded error, not MSBuild's conversion failure).</summary>
     public string? AddToPath { get; set; }
@@ -94,7 +95,7 @@ public sealed class CreateDriverInstaller : WdkTask
                 throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"DriverInstallerLicenseFile '{LicenseFile}' does not exist: name a text file, relative to the project."));
             }
 
-            var settings = new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, InstallFolder, addToPath, license, time);
+            var settings = new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, string.IsNullOrWhiteSpace(InstallFolder) ? DriverInstallerSettings.DefaultInstallFolder(Manufacturer, ProductName) : InstallFolder!, addToPath, license, time);
             DriverInstallerBuilder.Write(destination, files, settings);
             Log.LogMessage(MessageImportance.High, $"Driver installer: {destination}");
             written.Add(new TaskItem(destination, new Dictionary<string, string> { ["Architecture"] = architecture, ["SignedPath"] = destination }));

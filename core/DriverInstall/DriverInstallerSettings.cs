@@ -19,4 +19,9 @@ public sealed record DriverInstallerSettings(
     string InstallFolder,
     bool AddToPath,
     string? LicenseFile,
-    DateTimeOffset Time);
+    DateTimeOffset Time)
+{
+    /// <summary>&lt;manufacturer&gt;\&lt;product&gt;, or the product alone when the two are one name (no Program Files\Ping\Ping).</summary>
+    public static string DefaultInstallFolder(string manufacturer, string productName) =>
+        string.Equals(manufacturer.Trim(), productName.Trim(), StringComparison.OrdinalIgnoreCase) ? productName : manufacturer + "\\" + productName;
+}

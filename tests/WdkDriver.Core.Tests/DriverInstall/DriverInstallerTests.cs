@@ -139,6 +139,13 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.EndsWith("hello.inf", error.Diagnostic.File);
     }
 
+    [Theory]
+    [InlineData("Contoso", "Ping", "Contoso\\Ping")]
+    [InlineData("Ping", "Ping", "Ping")]
+    [InlineData("ping ", "Ping", "Ping")]
+    public void The_install_folder_is_the_manufacturers_and_the_products_and_one_name_once(string manufacturer, string product, string folder) =>
+        Assert.Equal(folder, DriverInstallerSettings.DefaultInstallFolder(manufacturer, product));
+
     [Fact]
     public void Name_based_codes_follow_RFC_9562()
     {

@@ -80,7 +80,7 @@ public sealed class WineInstallerTests : IDisposable
     }
 
     [WineFact]
-    public void A_PnP_driver_goes_through_pnputil_and_its_removal_finds_the_store_copy_by_its_bytes()
+    public void A_PnP_driver_goes_through_pnputil_and_its_removal_runs_the_store_lookup_that_Windows_runs()
     {
         // Microsoft's attested Mullvad split-tunnel package: a PnP INF (models under [Manufacturer]).
         var folder = temp.Combine("package");
