@@ -42,7 +42,7 @@ public sealed class CreateDriverInstaller : WdkTask
     /// <summary>true or false (a string: another value is a coded error, not MSBuild's conversion failure).</summary>
     public string? AddToPath { get; set; }
 
-    public string? LicenseFile { get; set; }
+    public ITaskItem? LicenseFile { get; set; }
 
     /// <summary>Where the DriverInstaller* properties are set: the location of a wrong setting.</summary>
     public string? ProjectFile { get; set; }
@@ -85,18 +85,19 @@ public sealed class CreateDriverInstaller : WdkTask
             throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerPackageInvalid, "The package holds no driver (nothing under driver/<arch>/) to make an installer of."));
         }
 
+        // An item: its full path is the project folder's, whatever the build's working directory.
+        var license = LicenseFile is null || string.IsNullOrWhiteSpace(LicenseFile.ItemSpec) ? null : LicenseFile.GetMetadata("FullPath");
+        if (license is not null && !System.IO.File.Exists(license))
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"DriverInstallerLicenseFile '{LicenseFile!.ItemSpec}' does not exist: name a text file, relative to the project."));
+        }
+
+        var folder = string.IsNullOrWhiteSpace(InstallFolder) ? DriverInstallerSettings.DefaultInstallFolder(Manufacturer, ProductName) : InstallFolder!;
         var written = new List<ITaskItem>();
         foreach (var architecture in architectures)
         {
             var destination = $"{DestinationPrefix}.{architecture}.msi";
-            var license = string.IsNullOrWhiteSpace(LicenseFile) ? null : System.IO.Path.GetFullPath(LicenseFile);
-            if (license is not null && !System.IO.File.Exists(license))
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"DriverInstallerLicenseFile '{LicenseFile}' does not exist: name a text file, relative to the project."));
-            }
-
-            var settings = new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, string.IsNullOrWhiteSpace(InstallFolder) ? DriverInstallerSettings.DefaultInstallFolder(Manufacturer, ProductName) : InstallFolder!, addToPath, license, time);
-            DriverInstallerBuilder.Write(destination, files, settings);
+            DriverInstallerBuilder.Write(destination, files, new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, folder, addToPath, license, time));
             Log.LogMessage(MessageImportance.High, $"Driver installer: {destination}");
             written.Add(new TaskItem(destination, new Dictionary<string, string> { ["Architecture"] = architecture, ["SignedPath"] = destination }));
         }
