@@ -1,3 +1,4 @@
+using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Packaging;
@@ -13,12 +14,16 @@ public sealed class LayoutDriverPackage : WdkTask
     [Required]
     public string Destination { get; set; } = string.Empty;
 
+    /// <summary>The project's name, which the message about the package starts with.</summary>
+    public string ProjectName { get; set; } = string.Empty;
+
     protected override void ExecuteCore()
     {
         var files = Files
             .Select(f => new PackageFile(f.GetMetadata("FullPath"), f.GetMetadata("PackagePath") is { Length: > 0 } path ? path : f.GetMetadata("Filename") + f.GetMetadata("Extension")))
             .ToList();
         PackageLayout.Write(files, Destination);
-        Log.LogMessage(MessageImportance.High, $"Driver package: {Destination} ({files.Count} files)");
+        // As .NET reports a project's output ("Name -> path"), so that a solution's build says whose package it is.
+        Log.LogMessage(MessageImportance.High, $"{ProjectName} -> {Path.GetFullPath(Destination)} (driver package, {files.Count} files)");
     }
 }

@@ -44,9 +44,26 @@ public sealed record CargoBuildRequest(
             arguments.Add("--offline");
         }
 
+        // Every image cargo links (the driver, the client, any other executable) carries no link time, so the same
+        // commit builds the same bytes. build.rustflags adds to the workspace's own build.rustflags; a RUSTFLAGS
+        // variable or a target.<triple>.rustflags setting takes its place (docs/packaging.md says so).
+        if (ReproducibleLinkArgument(Toolchain.Target) is { } link)
+        {
+            arguments.Add("--config");
+            arguments.Add($"build.rustflags=[\"-C\", \"link-arg={link}\"]");
+        }
+
         arguments.AddRange(ExtraArguments);
         return new ProcessRequest(Toolchain.Cargo, arguments, workspaceRoot, ToolchainEnvironment(Toolchain));
     }
+
+    /// <summary>The linker's option that leaves the link time out of a Windows image: MSVC's link.exe and lld-link take
+    /// <c>/Brepro</c>, mingw's ld (through gcc) <c>--no-insert-timestamp</c>; none for other targets (a host build
+    /// of the workspace's tests), whose images have no link time.</summary>
+    public static string? ReproducibleLinkArgument(string target) =>
+        !target.Contains("-windows-") ? null
+        : target.EndsWith("-msvc", System.StringComparison.Ordinal) ? "/Brepro"
+        : "-Wl,--no-insert-timestamp";
 
     public static IReadOnlyDictionary<string, string?> ToolchainEnvironment(RustToolchain toolchain) => ToolchainEnvironment(toolchain.Rustc);
 

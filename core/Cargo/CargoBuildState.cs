@@ -169,6 +169,9 @@ public static class CargoBuildState
             Path.GetFullPath(options.ManifestPath), options.Platform, options.Configuration, options.RustTarget, options.CargoProfile,
             options.CargoPath, options.RustcPath, options.DriverName, string.Join(",", options.Features ?? Array.Empty<string>()),
             options.Locked.ToString(), options.Offline.ToString(), string.Join("\u0001", options.ExtraArguments ?? Array.Empty<string>()),
+            // The SDK's own additions to cargo's command line (the link option without link time): a build by an
+            // SDK that did not add them is not reused.
+            "reproducible-link",
         })
         {
             text.Append(part).Append('\0');
