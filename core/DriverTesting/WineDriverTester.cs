@@ -32,6 +32,9 @@ public sealed class WineDriverTester
 {
     private const string ReadyMarker = ".wdkdriver-prefix";
 
+    /// <summary>The folder of the prefix's C: drive the session's copies of the package and client go to.</summary>
+    private const string StagingFolder = "wdkdriver-test";
+
     private readonly IProcessRunner runner;
     private readonly string wine;
     private readonly string wineServer;
@@ -80,10 +83,32 @@ public sealed class WineDriverTester
                 File.Copy(request.DriverFile, installed);
             }
 
+            // cmd reads a batch file in the OEM code page, so a project folder with letters outside ASCII (C:\Users\Jöhn)
+            // cannot be named in the script: the session runs the driver package and the client from copies in the
+            // prefix, under names that are ASCII whatever the project's folder.
+            var staged = Path.Combine(prefix, "drive_c", StagingFolder);
+            if (Directory.Exists(staged))
+            {
+                Directory.Delete(staged, recursive: true);
+            }
+
+            var driverFolder = Path.GetDirectoryName(Path.GetFullPath(request.InfPath))!;
+            CopyTree(driverFolder, Path.Combine(staged, "driver"));
+            if (Directory.Exists(request.ClientDirectory))
+            {
+                CopyTree(request.ClientDirectory, Path.Combine(staged, "client"));
+            }
+
+            // A client named by a full path outside the client folder is run where it is.
+            string InPrefix(string path, string from, string to) =>
+                Inside(from, path) is { } relative ? $@"C:\{StagingFolder}\{to}\" + relative.Replace('/', '\\') : WineSession.WindowsPath(path);
+            var infPath = InPrefix(Path.GetFullPath(request.InfPath), driverFolder, "driver");
+            var clientPaths = clients.Select(c => (InPrefix(c.Client, Path.GetFullPath(request.ClientDirectory), "client"), c.Arguments)).ToList();
+
             Directory.CreateDirectory(request.WorkDirectory);
             var script = Path.Combine(request.WorkDirectory, "session.cmd");
             var output = Path.Combine(request.WorkDirectory, "session.log");
-            File.WriteAllText(script, WineSession.Script(plan, WineSession.WindowsPath(Path.GetFullPath(request.InfPath)), @"C:\windows\system32\drivers\" + Path.GetFileName(request.DriverFile), clients.Select(c => (WineSession.WindowsPath(c.Client), c.Arguments)).ToList()));
+            File.WriteAllText(script, WineSession.Script(plan, infPath, @"C:\windows\system32\drivers\" + Path.GetFileName(request.DriverFile), clientPaths));
             File.Delete(output);
 
             // One shell redirect for both streams keeps the driver's DbgPrint lines in order with the client's output.
@@ -101,6 +126,24 @@ public sealed class WineDriverTester
         {
             // Ends the session's driver host and services, whatever happened.
             ServerKill();
+        }
+    }
+
+    /// <summary>The path of <paramref name="path"/> inside <paramref name="folder"/>, or null when it lies elsewhere.</summary>
+    private static string? Inside(string folder, string path)
+    {
+        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(root, StringComparison.Ordinal) ? full.Substring(root.Length) : null;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Inside(from, file)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
     }
 

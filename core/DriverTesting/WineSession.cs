@@ -46,8 +46,10 @@ public static class WineSession
         Step(
             "install",
             plan.InstallSection is null
-                ? $"sc create {plan.ServiceName} type= kernel start= demand binPath= {driverPath}"
-                : $"rundll32 setupapi.dll,InstallHinfSection {plan.InstallSection} 128 {Quote(infPath)}",
+                ? $"sc create {plan.ServiceName} type= kernel start= demand binPath= {Quote(driverPath)}"
+                // InstallHinfSection takes the rest of its command line as the INF's path, spaces and all: quotes
+                // would be part of the name.
+                : $"rundll32 setupapi.dll,InstallHinfSection {plan.InstallSection} 128 {infPath}",
             // The service must exist now: sc query sets the exit code (1060 when it does not).
             $"sc query {plan.ServiceName} >nul");
         Step("start", $"sc start {plan.ServiceName}");

@@ -23,6 +23,14 @@ public class WineSessionTests
     }
 
     [Fact]
+    public void InstallHinfSection_gets_the_INF_path_unquoted_as_Windows_reads_the_rest_of_its_command_line()
+    {
+        var script = WineSession.Script(new DriverLoadPlan("Printer", "DefaultInstall.NTamd64", "printer.sys"), @"C:\Users\J\3D Printer\printer.inf", @"C:\windows\system32\drivers\printer.sys", Array.Empty<(string, string)>());
+
+        Assert.Contains("rundll32 setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 C:\\Users\\J\\3D Printer\\printer.inf\r\n", script);
+    }
+
+    [Fact]
     public void Without_a_followable_DefaultInstall_the_script_creates_the_kernel_service()
     {
         var script = WineSession.Script(new DriverLoadPlan("chapter_02", null, "chapter_02.sys"), @"Z:\p\chapter_02.inf", @"C:\windows\system32\drivers\chapter_02.sys", Array.Empty<(string, string)>());
