@@ -28,8 +28,9 @@ public class TemplateTests
     [WineFact]
     public void The_READMEs_commands_take_a_fresh_clone_to_a_new_driver_that_tests_and_packs_without_a_warning()
     {
+        // Where Windows developers keep their sources: a folder with a space and a letter outside ASCII.
         using var root = new TempDirectory("wdk-readme");
-        var clone = root.Combine("WdkDriver.Sdk");
+        var clone = root.Combine("Jöhn Smith", "source", "WdkDriver.Sdk");
         WorkingTreeClone.Into(clone);
         var sequence = ReadmeSequence();
         Assert.Contains("dotnet pack", sequence);
@@ -66,7 +67,7 @@ public class TemplateTests
         var help = ToolProcess.Run(root.Path, Path.Combine(tools, "wdkdriver"), new[] { "--help" });
         Assert.True(help.ExitCode == 0, help.Output);
         Assert.Contains("verify", help.Output);
-        var driver = root.Combine("PingDriver");
+        var driver = root.Combine("Jöhn Smith", "source", "PingDriver");
         Assert.Contains($"\"WdkDriver.Sdk\": \"{version}\"", File.ReadAllText(Path.Combine(driver, "global.json")));
         Assert.Contains($"value=\"{packages}\"", File.ReadAllText(Path.Combine(driver, "nuget.config")));
         // The CI definitions, as the template holds them; the new project's README names its own project.
@@ -103,6 +104,35 @@ public class TemplateTests
         Assert.Equal(string.Empty, status.Trim());
         Assert.Equal(string.Empty, ToolProcess.Run(driver, "git", new[] { "ls-files", "--others", "--exclude-standard" }).Output.Trim());
         Assert.Contains("Cargo.lock", ToolProcess.Run(driver, "git", new[] { "ls-files" }).Output);
+
+        // The same commit packed again from scratch gives the same bytes: the package, and the installer whose
+        // driver and client cargo linked.
+        var first = new[] { nupkg, msi }.ToDictionary(f => f, File.ReadAllBytes);
+        foreach (var folder in new[] { "bin", "obj", "target" })
+        {
+            Directory.Delete(Path.Combine(driver, folder), recursive: true);
+        }
+
+        var again = DotnetCli.Run(driver, root.Combine("nuget-packages"), TimeSpan.FromMinutes(10), environment, "pack", "-p:DriverInstaller=msi");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.All(first, f => Assert.True(f.Value.AsSpan().SequenceEqual(File.ReadAllBytes(f.Key)), Path.GetFileName(f.Key) + " differs from the first pack's"));
+
+        // The installer installs under wine's Windows Installer: the client talks to the driver, then it is removed.
+        using var wine = new WinePrefix();
+        File.Copy(msi, Path.Combine(wine.DriveC, "PingDriver.msi"));
+        var productCode = (string)WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi).Table("Property")!.Rows.Single(r => (string?)r[0] == "ProductCode")[1]!;
+        var session = wine.Session(
+            @"start /wait msiexec /i C:\PingDriver.msi /qn",
+            "echo @@install %ERRORLEVEL%",
+            @"""C:\Program Files\PingDriver authors\PingDriver\pingdriver-client.exe""",
+            $"start /wait msiexec /x {productCode} /qn",
+            "echo @@remove %ERRORLEVEL%",
+            @"reg query HKLM\System\CurrentControlSet\Services\pingdriver",
+            "echo @@service %ERRORLEVEL%");
+        Assert.Contains("@@install 0", session);
+        Assert.Contains("PingDriver answered PING (ping 1)", session);
+        Assert.Contains("@@remove 0", session);
+        Assert.Contains("@@service 1", session);
     }
 
     [Fact]
@@ -138,6 +168,7 @@ public class TemplateTests
     [InlineData("Ping.Driver", "ping_driver")]
     [InlineData("type", "type_driver")]
     [InlineData("Pïng", "p_ng")]
+    [InlineData("3D Printer", "_3d_printer")]
     public void Any_name_gives_one_identifier_everywhere_and_a_project_that_builds(string name, string identifier)
     {
         using var root = new TempDirectory("wdk-template-names");
@@ -173,6 +204,13 @@ public class TemplateTests
         }
 
         Assert.Contains($"AddService = {identifier},", File.ReadAllText(Path.Combine(package, "driver", "amd64", $"{identifier}.inf")));
+        // A name NuGet would refuse as a package id still packs: the template made a valid id from it.
+        if (name.Contains(' '))
+        {
+            var pack = Run(project, "pack");
+            Assert.True(pack.ExitCode == 0, pack.ToString());
+            Assert.Equal(name.Replace(' ', '-') + ".0.1.1.nupkg", Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(project, "bin", "Release"), "*.nupkg"))));
+        }
     }
 
     /// <summary>
