@@ -84,7 +84,19 @@ public sealed class TestDriver : WdkTask
         Log.LogMessage(MessageImportance.High, $"Testing {Path.GetFileName(driverFile)} under wine (prefix {prefix}): {runs.Count} run(s).");
 
         var tester = new WineDriverTester(ProcessRunner.Instance, wine, prefix, TimeSpan.FromSeconds(TimeoutSeconds));
-        var report = tester.Run(new DriverTestRequest(infFile, Architecture, driverFile, ClientDirectory, runs, WorkDirectory), Cancellation);
+        DriverTestReport report;
+        try
+        {
+            report = tester.Run(new DriverTestRequest(infFile, Architecture, driverFile, ClientDirectory, runs, WorkDirectory), Cancellation);
+        }
+        catch (WdkException e) when (e.Diagnostic.Code == ErrorCodes.DriverTestClientMissing && e.Diagnostic.File is null)
+        {
+            // The run names the client: the finding goes to the DriverTestRun item, not to the SDK's targets.
+            var run = Runs.FirstOrDefault(r => e.Diagnostic.Message.Contains($"'{r.ItemSpec}'")) ?? Runs.First();
+            var (line, column) = ProjectItemLocation.Find(ProjectFile, "DriverTestRun", run.ItemSpec);
+            throw new WdkException(e.Diagnostic with { File = ProjectFile, Line = line, Column = column });
+        }
+
         foreach (var step in report.Steps)
         {
             foreach (var line in step.Output)

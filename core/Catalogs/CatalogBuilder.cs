@@ -28,7 +28,7 @@ public static class CatalogBuilder
     {
         var os = OsTarget.ParseList(options.OsList);
         var version = options.Version ?? CatalogRequest.DefaultVersion(os);
-        var contents = CatalogContents.Resolve(packageFiles, os, now.UtcDateTime, infs);
+        var contents = CatalogContents.Resolve(packageFiles, os, now.UtcDateTime, infs, checkServices: true);
         // Each file is read once, for all the digests the list identifier and the members need.
         var digests = CatalogDigests.ComputeAll(contents.Files, options.MaxParallelism, withSha256: version == 2);
         var listIdentifier = options.ListIdentifier ?? CatalogWriter.DeriveListIdentifier(contents.Files, os, contents.HardwareIds, version, digests);

@@ -31,7 +31,8 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
     /// package before it lays it out. INFs at the package's top level are the package's INFs.
     /// </summary>
     /// <param name="infs">The INFs (package paths) to cover; null: every INF of the package.</param>
-    public static CatalogContents Resolve(IReadOnlyDictionary<string, string> packageFiles, IReadOnlyList<OsTarget> targets, DateTime utcToday, IReadOnlyCollection<string>? infs = null)
+    /// <param name="checkServices">Also refuse a service whose binary the INF does not install (<see cref="ServiceBinaryCheck"/>): a package being made, not one being read.</param>
+    public static CatalogContents Resolve(IReadOnlyDictionary<string, string> packageFiles, IReadOnlyList<OsTarget> targets, DateTime utcToday, IReadOnlyCollection<string>? infs = null, bool checkServices = false)
     {
         var selected = packageFiles
             .Where(f => !f.Key.Contains('/') && f.Key.EndsWith(".inf", StringComparison.OrdinalIgnoreCase))
@@ -53,7 +54,13 @@ public sealed record CatalogContents(IReadOnlyList<CatalogFile> Files, IReadOnly
             var strings = new InfStrings(inf);
             CheckDriverVer(inf, utcToday);
             files.Add(new CatalogFile(path, Path.GetFileName(path)));
-            files.AddRange(CopiedFiles(inf, strings, packageFiles, architectures));
+            var copied = CopiedFiles(inf, strings, packageFiles, architectures).ToList();
+            if (checkServices)
+            {
+                ServiceBinaryCheck.Check(inf, strings, copied.Select(f => f.Name).ToList());
+            }
+
+            files.AddRange(copied);
             hardwareIds.AddRange(ModelHardwareIds(inf, strings));
         }
 

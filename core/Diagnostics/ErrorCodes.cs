@@ -54,6 +54,7 @@ public static class ErrorCodes
     public const string CatalogTimeInvalid = "WDK3010";
     public const string CatalogNamesDiffer = "WDK3011";
     public const string CatalogVersionInvalid = "WDK3012";
+    public const string ServiceBinaryNotInstalled = "WDK3013";
 
     // WDK4xxx: signing and verification.
     public const string SigningKeyUnusable = "WDK4001";

@@ -151,7 +151,7 @@ public sealed class WineDriverTester
     {
         var candidates = new[] { client, client + ".exe" }.Select(c => Path.GetFullPath(Path.IsPathRooted(c) ? c : Path.Combine(clientDirectory, c)));
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestClientMissing, $"The test run's client '{client}' is not in the package's client folder '{clientDirectory}'."));
+            ?? throw new WdkException(Diagnostic.Error(ErrorCodes.DriverTestClientMissing, $"The test run's client '{client}' is not in the package's client folder '{clientDirectory}': the package was built without it. Build it into the package (a binary crate of the Cargo workspace, a .NET ProjectReference or a DriverClientFile item), or name a client the package holds."));
     }
 
     private static IReadOnlyList<Diagnostic> Judge(DriverLoadPlan plan, DriverTestRequest request, IReadOnlyList<SessionStep> steps)

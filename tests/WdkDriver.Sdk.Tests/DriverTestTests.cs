@@ -94,6 +94,20 @@ public class DriverTestTests
     }
 
     [WineFact]
+    public void A_client_the_package_lacks_is_WDK6010_at_the_DriverTestRun_item()
+    {
+        var project = sdk.CreateProject("test-no-client").WithSample("PrebuiltDriver");
+        var projectFile = project.Path("PrebuiltDriver.proj");
+        File.WriteAllText(projectFile, File.ReadAllText(projectFile).Replace("<DriverTestRun Include=\"hello-client\"", "<DriverTestRun Include=\"gone-client\""));
+        var line = Array.FindIndex(File.ReadAllLines(projectFile), l => l.Contains("gone-client")) + 1;
+
+        var result = project.ShouldFail(project.Build("-t:TestDriver"));
+
+        Assert.Contains($"{projectFile}({line},5): error WDK6010: The test run's client 'gone-client' is not in the package's client folder", result.Output);
+        Assert.Contains("Build it into the package (a binary crate of the Cargo workspace, a .NET ProjectReference or a DriverClientFile item)", result.Output);
+    }
+
+    [WineFact]
     public void A_session_past_its_time_is_WDK6008_and_leaves_no_process_behind()
     {
         var project = sdk.CreateProject("test-timeout").WithSample("PrebuiltDriver");
