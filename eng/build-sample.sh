@@ -22,4 +22,4 @@ rm -rf "$NUGET_PACKAGES/wdkdriver.sdk/$version"
 dotnet pack "$root/samples/$sample" -p:DriverPackageZip=true --disable-build-servers -nodeReuse:false "$@"
 echo
 echo "Package folders: $(ls -d "$root/samples/$sample"/bin/*/*/package 2>/dev/null | tr '\n' ' ')"
-echo "Installable packages: $(ls "$root/samples/$sample"/bin/*/*.nupkg "$root/samples/$sample"/bin/*/*.zip 2>/dev/null | tr '\n' ' ')"
+echo "Installable packages: $(ls "$root/samples/$sample"/bin/*/*/*.nupkg "$root/samples/$sample"/bin/*/*/*.zip 2>/dev/null | tr '\n' ' ')"

@@ -155,9 +155,17 @@ public sealed class FileSigner : IDisposable
 
             return certificate;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (CryptographicException e)
         {
-            // The message says why without echoing anything secret.
+            // What to change, never what the password was. A password given as a property is never read: properties
+            // end up in build logs.
+            var advice = string.IsNullOrEmpty(passwordVariable)
+                ? "it is protected by a password and none was given. Put the password in an environment variable and name that variable with ProductionCertificatePasswordVariable (--password-env for the command); a password given as a property or on the command line is never read"
+                : $"the password in the environment variable '{passwordVariable}' (ProductionCertificatePasswordVariable) does not open it, or the file is damaged";
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"Cannot open the signing certificate: {advice}.", path), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"Cannot open the signing certificate: {e.Message}", path), e);
         }
     }

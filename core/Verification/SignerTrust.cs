@@ -187,7 +187,14 @@ internal static class SignerTrust
         var root = elements.Count > 0 ? elements[elements.Count - 1] : certificate;
         var anchored = anchors.Any(a => a.Thumbprint == root.Thumbprint);
         // Whether the chain ends at a trusted root is judged below, by thumbprint; the rest (times, usages, signatures) here.
-        var problems = chain.ChainStatus.Where(s => s.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain)).ToList();
+        // A signer that is itself the trust anchor (a self-signed certificate trusted as it is) has no issuer whose
+        // constraints apply: RFC 5280 does not check a trust anchor's own extensions, and osslsigncode accepts such a
+        // signer. OpenSSL, under .NET, reports one marked as a CA without certificate signing in its key usage (what
+        // openssl req -x509 makes) as InvalidBasicConstraints; that alone does not make the chain invalid.
+        var selfAnchored = elements.Count == 1 && anchors.Any(a => a.Thumbprint == certificate.Thumbprint);
+        var problems = chain.ChainStatus.Where(s => s.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain))
+            .Where(s => !(selfAnchored && s.Status == X509ChainStatusFlags.InvalidBasicConstraints))
+            .ToList();
         var invalid = problems.Count == 0 ? Revoked(elements, trust, utcTime, when)
             : (ErrorCodes.ChainUntrusted, $"The chain of '{certificate.Subject}' is not valid at {when}: {string.Join(", ", problems.Select(s => s.StatusInformation.Trim()))}.");
 

@@ -30,6 +30,30 @@ public class SigningCommandTests : IDisposable
         ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "cert.pem", "-in", tool);
     }
 
+    /// <summary>
+    /// What openssl req -x509 makes (a self-signed certificate marked as a CA) with a key usage of digitalSignature
+    /// only: trusted as itself, it signs and verifies, as osslsigncode and RFC 5280 have it (a trust anchor's own
+    /// extensions are not checked); OpenSSL under .NET called it "key usage does not include certificate signing".
+    /// </summary>
+    [OsslsigncodeFact]
+    public void A_self_signed_CA_certificate_from_openssl_req_signs_and_verifies_trusted_as_itself_as_osslsigncode_agrees()
+    {
+        ToolProcess.Succeed(temp.Path, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "30",
+            "-subj", "/CN=Acme Widget", "-addext", "keyUsage=digitalSignature", "-addext", "extendedKeyUsage=codeSigning");
+        ToolProcess.Succeed(temp.Path, "openssl", "pkcs12", "-export", "-inkey", "key.pem", "-in", "cert.pem", "-out", "cert.pfx", "-passout", "pass:pfx-Passw0rd");
+        ToolProcess.Succeed(temp.Path, "openssl", "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.cer");
+        Assert.Contains("CA:TRUE", ToolProcess.Run(temp.Path, "openssl", new[] { "x509", "-in", "cert.pem", "-noout", "-text" }).Output);
+        var tool = Tool();
+        var environment = new Dictionary<string, string> { ["WDK_TEST_PFX_PASSWORD"] = "pfx-Passw0rd" };
+
+        var signed = Wdkdriver.RunIn(environment, "sign", tool, "--pfx", temp.Combine("cert.pfx"), "--password-env", "WDK_TEST_PFX_PASSWORD");
+        var verified = Wdkdriver.Run("verify", tool, "--trusted-cert", temp.Combine("cert.cer"));
+
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        ToolProcess.Succeed(temp.Path, "osslsigncode", "verify", "-CAfile", "cert.pem", "-in", tool);
+    }
+
     [Fact]
     public void Verify_of_a_tampered_or_untrusted_file_is_exit_1_with_the_reason()
     {

@@ -31,7 +31,7 @@ public class InstallerPackTests
         var result = project.ShouldSucceed(project.Dotnet(pack));
 
         Assert.DoesNotContain("warning", result.Output);
-        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "PrebuiltDriver.*.msi"));
+        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "PrebuiltDriver.*.msi"));
         var version = Path.GetFileName(msi)["PrebuiltDriver.".Length..^".amd64.msi".Length];
         Assert.Contains($"Driver installer: {msi}", result.Output);
 
@@ -70,7 +70,7 @@ public class InstallerPackTests
     {
         var project = sdk.CreateProject("pack-msi-wine").WithSample("PrebuiltDriver").WithGitHistory(CommitTime);
         project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverInstaller=msi", "-p:DriverInstallerManufacturer=Contoso"));
-        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "PrebuiltDriver.*.msi"));
+        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "PrebuiltDriver.*.msi"));
 
         // Wine's Windows Installer installs it: the driver's service runs and the client talks to it; then it is removed.
         using var wine = new WinePrefix();
@@ -107,7 +107,7 @@ public class InstallerPackTests
             var result = project.ShouldFail(project.Dotnet("pack", "-c", "Release", "--no-build", "-p:DriverInstaller=" + (setting.StartsWith("-p:DriverInstaller=", StringComparison.Ordinal) ? setting.Split('=')[1] : "msi"), setting));
 
             Assert.True(result.Output.Contains($"{project.Path("PrebuiltDriver.proj")} : {message}"), result.Output);
-            Assert.Empty(Directory.GetFiles(project.Path("bin", "Release"), "*.msi"));
+            Assert.Empty(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "*.msi"));
         }
     }
 }

@@ -34,7 +34,7 @@ public class PackTests
 
         Assert.DoesNotContain("warning", result.Output);
         Assert.DoesNotContain("missing a readme", result.Output);
-        var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.nupkg"));
+        var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.nupkg"));
         var zip = Path.ChangeExtension(nupkg, ".zip");
         var content = new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "README.md", "WdkDriverTestCert.cer" }.Concat(Tools).Order(StringComparer.Ordinal).ToList();
         var nugetParts = new[] { "[Content_Types].xml", "_rels/.rels", "Booster.nuspec", "package/services/metadata/core-properties/nuget.psmdcp" };
@@ -118,11 +118,11 @@ public class PackTests
 
         project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverPackageZip=true", "-p:DriverInstaller=msi"));
 
-        var zip = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "PrebuiltDriver.*.zip"));
+        var zip = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "PrebuiltDriver.*.zip"));
         // An installer per architecture, each for its platform and with its own driver and client.
         foreach (var (architecture, template) in new[] { ("amd64", "x64;1033"), ("arm64", "Arm64;1033") })
         {
-            var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), $"PrebuiltDriver.*.{architecture}.msi"));
+            var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), $"PrebuiltDriver.*.{architecture}.msi"));
             var summary = WdkDriver.Core.CompoundFiles.CompoundFile.Read(msi).Streams.Single(s => s.Name == WdkDriver.Core.Installer.SummaryInformation.StreamName).Data;
             Assert.Contains(template, System.Text.Encoding.Latin1.GetString(summary));
             var installs = WdkDriver.Core.Installer.InstallerFiles.List(WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi), msi).Select(f => f.Path.Split('/', 4)[3]).ToList();

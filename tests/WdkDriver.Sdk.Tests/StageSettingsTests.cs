@@ -87,10 +87,12 @@ public class StageSettingsTests
             }
         }
 
-        string Readme(params string[] arguments)
+        // A production-signed pack goes to bin/Debug/, a test-signed one to bin/Debug/test-signed/: neither can be
+        // taken for, or replace, the other.
+        string Readme(string folder, params string[] arguments)
         {
             project.ShouldSucceed(project.Dotnet(new[] { "pack", "-c", "Debug" }.Concat(arguments).ToArray()));
-            var nupkg = Directory.GetFiles(project.Path("bin", "Debug"), "*.nupkg").Single();
+            var nupkg = Directory.GetFiles(folder, "*.nupkg").Single();
             using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
             using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
             return reader.ReadToEnd();
@@ -103,14 +105,17 @@ public class StageSettingsTests
         project.ShouldSucceed(project.Build(production));
         SignedBy(temp.Combine("production.pem"));
         Assert.False(File.Exists(testCer), "a production-signed package carries no test certificate");
-        var readme = Readme(production);
+        var readme = Readme(project.Path("bin", "Debug"), production);
         Assert.Contains("| Signature | the vendor's (Contoso Switch Test)", readme);
         Assert.DoesNotContain("TrustTestCertificate", readme);
 
         project.ShouldSucceed(project.Build());
         SignedBy(temp.Combine("test.pem"));
         Assert.True(File.Exists(testCer));
-        Assert.Contains("| Signature | test-signed:", Readme());
+        var productionPackage = Directory.GetFiles(project.Path("bin", "Debug"), "*.nupkg").Single();
+        var productionBytes = File.ReadAllBytes(productionPackage);
+        Assert.Contains("| Signature | test-signed:", Readme(project.Path("bin", "Debug", "test-signed")));
+        Assert.Equal(productionBytes, File.ReadAllBytes(productionPackage));
     }
 
     [WindowsRustFact]
@@ -119,13 +124,15 @@ public class StageSettingsTests
         using var temp = new TempDirectory("sign-broken");
         var (project, production) = ProductionProject(temp, "sign-broken", "CN=Contoso Broken Test");
         var pfx = temp.Combine("production.pfx");
-        project.ShouldSucceed(project.Build(production));
+        project.ShouldSucceed(project.Dotnet(new[] { "pack", "-c", "Debug" }.Concat(production).ToArray()));
+        Assert.Single(Directory.GetFiles(project.Path("bin", "Debug"), "*.nupkg"));
 
         project.Environment["PRODUCTION_PFX_PASSWORD"] = "Not-The-Pfx-Password-9";
-        var wrong = project.ShouldFail(project.Build(production));
+        var wrong = project.ShouldFail(project.Dotnet(new[] { "pack", "-c", "Debug" }.Concat(production).ToArray()));
         Assert.Contains($"{pfx} : error WDK4001:", wrong.Output);
         Assert.DoesNotContain("Not-The-Pfx-Password-9", wrong.Output);
         Assert.False(Directory.Exists(project.PackageFolder()), "a failed build takes the old package away");
+        Assert.Empty(Directory.GetFiles(project.Path("bin", "Debug"), "*.nupkg"));
 
         project.Environment["PRODUCTION_PFX_PASSWORD"] = Password;
         project.ShouldSucceed(project.Build(production));

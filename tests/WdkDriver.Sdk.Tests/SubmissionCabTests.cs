@@ -96,7 +96,7 @@ public class SubmissionCabTests
         var pack = project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverSubmissionCab=true"));
 
         Assert.Contains("warning WDK5033", pack.Output);
-        var cab = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.amd64.submission.cab"));
+        var cab = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.amd64.submission.cab"));
         var packAgain = project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverSubmissionCab=true"));
         var first = File.ReadAllBytes(cab);
 
@@ -131,7 +131,7 @@ public class SubmissionCabTests
 
         var first = project.ShouldSucceed(project.Dotnet(pack));
 
-        var signed = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.amd64.submission.signed.zip"));
+        var signed = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.amd64.submission.signed.zip"));
         using (var zip = ZipFile.OpenRead(signed))
         {
             Assert.Equal(new[] { "booster/booster.cat", "booster/booster.inf", "booster/booster.sys" }, zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
@@ -149,7 +149,7 @@ public class SubmissionCabTests
         Assert.DoesNotContain("sdk-stand-in-secret", first.Output);
 
         // The .nupkg ships Microsoft's driver package: its files as returned, the client as built, no test certificate.
-        var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.nupkg"));
+        var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.nupkg"));
         var firstNupkg = File.ReadAllBytes(nupkg);
         using (var package = ZipFile.OpenRead(nupkg))
         using (var zip = ZipFile.OpenRead(signed))
@@ -178,7 +178,7 @@ public class SubmissionCabTests
         project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "--no-build", $"-p:AttestedDriverPackage={copy}", "-p:DriverInstaller=msi"));
         Assert.Equal(firstNupkg, File.ReadAllBytes(nupkg));
         // Its installer installs Microsoft's driver package too.
-        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.amd64.msi"));
+        var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.amd64.msi"));
         var installed = project.Path("installed");
         WdkDriver.Core.Installer.InstallerFiles.ExtractTo(WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi), msi, installed);
         using (var zip = ZipFile.OpenRead(signed))

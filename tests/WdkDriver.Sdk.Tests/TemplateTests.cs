@@ -92,11 +92,11 @@ public class TemplateTests
         }
 
         // Version 0.1 from the template's version.json, not NBGV's 0.0.0 without one.
-        var nupkg = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.nupkg"));
+        var nupkg = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release", "test-signed"), "PingDriver.*.nupkg"));
         Assert.StartsWith("PingDriver.0.1.", Path.GetFileName(nupkg));
         Assert.Matches(@"DriverVer = \d\d/\d\d/\d{4},0\.1\.\d+\.0", File.ReadAllText(Path.Combine(package, "driver", "amd64", "pingdriver.inf")));
         // And its installer, signed with the same test certificate and verified.
-        var msi = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release"), "PingDriver.*.amd64.msi"));
+        var msi = Assert.Single(Directory.GetFiles(Path.Combine(driver, "bin", "Release", "test-signed"), "PingDriver.*.amd64.msi"));
         var trust = new WdkDriver.Core.Verification.TrustOptions(new[] { System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(package, "WdkDriverTestCert.cer")) });
         Assert.Empty(WdkDriver.Core.Verification.SignatureVerifier.VerifyInstaller(msi, trust));
         // Ready for the next commit: Cargo.lock committed, everything the builds wrote ignored.
@@ -209,7 +209,7 @@ public class TemplateTests
         {
             var pack = Run(project, "pack");
             Assert.True(pack.ExitCode == 0, pack.ToString());
-            Assert.Equal(name.Replace(' ', '-') + ".0.1.1.nupkg", Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(project, "bin", "Release"), "*.nupkg"))));
+            Assert.Equal(name.Replace(' ', '-') + ".0.1.1.nupkg", Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(project, "bin", "Release", "test-signed"), "*.nupkg"))));
         }
     }
 

@@ -53,6 +53,13 @@ public class FileSignerTests : IDisposable
         Environment.SetEnvironmentVariable("WDK_TEST_PFX_PASSWORD_WRONG", "wrong");
         var wrong = Assert.Throws<WdkException>(() => FileSigner.LoadPfx(pfx, "WDK_TEST_PFX_PASSWORD_WRONG"));
         Assert.Equal("WDK4001", wrong.Diagnostic.Code);
+        Assert.Contains("the password in the environment variable 'WDK_TEST_PFX_PASSWORD_WRONG' (ProductionCertificatePasswordVariable) does not open it", wrong.Diagnostic.Message);
+        // No variable named: the message says which property names one, and that a password property is never read.
+        var none = Assert.Throws<WdkException>(() => FileSigner.LoadPfx(pfx, null));
+        Assert.Equal(("WDK4001", pfx), (none.Diagnostic.Code, none.Diagnostic.File));
+        Assert.Contains("name that variable with ProductionCertificatePasswordVariable", none.Diagnostic.Message);
+        Assert.Contains("a password given as a property or on the command line is never read", none.Diagnostic.Message);
+        Assert.DoesNotContain("may be incorrect", none.Diagnostic.Message);
         Assert.DoesNotContain("s3cret", unset.Diagnostic.Message + wrong.Diagnostic.Message);
     }
 
