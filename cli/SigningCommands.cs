@@ -44,7 +44,7 @@ internal static class SigningCommands
 
     public static Command Sign(Reporter reporter)
     {
-        var files = new Argument<FileInfo[]>("file") { Description = "PE files, catalogs and cabinets to sign in place.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("file") { Description = "PE files (.sys, .dll, .exe), catalogs (.cat), cabinets (.cab) and installer packages (.msi) to sign in place.", Arity = ArgumentArity.OneOrMore };
         var pfx = new Option<FileInfo?>("--pfx") { Description = "The signing certificate (.pfx)." };
         var passwordVariable = new Option<string?>("--password-env") { Description = "The environment variable holding the .pfx password." };
         var testCert = new Option<DirectoryInfo?>("--test-cert") { Description = "A folder with a test certificate .pfx (from 'cert new')." };
@@ -56,7 +56,7 @@ internal static class SigningCommands
         var key = new Option<string?>("--key") { Description = "With --pkcs11: the private key's label, or its id in hexadecimal." };
         var pinVariable = new Option<string?>("--pin-env") { Description = "With --pkcs11: the environment variable holding the token's PIN." };
         var cert = new Option<FileInfo?>("--cert") { Description = "With --pkcs11: the signer's certificate (.cer); default: the token's, with the key's id." };
-        var command = new Command("sign", "Signs PE files and cabinets (embedded) and catalogs in place, replacing an earlier signature.")
+        var command = new Command("sign", "Signs PE files, cabinets and installer packages (.msi) (embedded) and catalogs in place, replacing an earlier signature.")
         {
             files, pfx, passwordVariable, testCert, test, pkcs11, token, key, pinVariable, cert, timestamp,
         };

@@ -131,17 +131,57 @@ public static class CargoMessageReader
             }
 
             text.Append("; ").Append(level).Append(": ").Append(line!.Replace('\n', ' '));
-            var replacement = child.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
-                ? spans.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.Object).Select(s => String(s, "suggested_replacement")).FirstOrDefault(r => r is not null)
-                : null;
-            if (replacement is { Length: > 0 } && replacement.Length <= 80 && !replacement.Contains('\n'))
+            if (Suggestion(child) is { Length: > 0 and <= 120 } suggestion && !suggestion.Contains('\n'))
             {
-                text.Append(": `").Append(replacement).Append('`');
+                text.Append(": `").Append(suggestion).Append('`');
             }
         }
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// The code rustc suggests, whole: a suggestion can be several edits of one line (<c>(</c> before an expression,
+    /// <c>).into()</c> after it), so the edits are applied to the line they change. Edits over several lines or lines
+    /// rustc did not quote give their replacements alone.
+    /// </summary>
+    private static string? Suggestion(JsonElement child)
+    {
+        if (!child.TryGetProperty("spans", out var spans) || spans.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var edits = spans.EnumerateArray()
+            .Where(s => s.ValueKind == JsonValueKind.Object && String(s, "suggested_replacement") is not null)
+            .Select(s => (Line: Int(s, "line_start"), LastLine: Int(s, "line_end"), Start: Int(s, "column_start"), End: Int(s, "column_end"),
+                Replacement: String(s, "suggested_replacement")!, Source: SourceLine(s)))
+            .ToList();
+        if (edits.Count == 0)
+        {
+            return null;
+        }
+
+        var first = edits[0];
+        if (first.Source is null || edits.Any(e => e.Line != first.Line || e.LastLine != first.Line || e.Source != first.Source || e.Start < 1 || e.End < e.Start || e.End - 1 > first.Source.Length))
+        {
+            return string.Join(" … ", edits.Select(e => e.Replacement));
+        }
+
+        var code = first.Source;
+        foreach (var edit in edits.OrderByDescending(e => e.Start))
+        {
+            code = code.Substring(0, edit.Start - 1) + edit.Replacement + code.Substring(edit.End - 1);
+        }
+
+        // A long line would bury the change: then the edits alone.
+        return code.Trim() is { Length: <= 120 } whole ? whole : string.Join(" … ", edits.Select(e => e.Replacement));
+    }
+
+    private static string? SourceLine(JsonElement span) =>
+        span.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Array && text.GetArrayLength() > 0 && text[0].ValueKind == JsonValueKind.Object
+            ? String(text[0], "text")
+            : null;
 
     private static JsonElement? PrimarySpan(JsonElement message)
     {

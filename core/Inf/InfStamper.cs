@@ -61,13 +61,19 @@ public static class InfStamper
         return stamped;
     }
 
+    /// <summary>
+    /// A section that is not there, or a line that does not parse where it should be: a header missing its ']' hides
+    /// the section, and the line that does not parse is what to fix.
+    /// </summary>
+    private static Diagnostic MissingSection(InfDocument document, string sectionName, string key) =>
+        document.ParseErrors.FirstOrDefault() is { } error
+            ? Diagnostic.Error(ErrorCodes.StampSectionMissing, $"The INF has no [{sectionName}] section to write {key} into, and this line does not parse: {error.Message}. Fix the line.", document.Path, error.Line, error.Column)
+            : Diagnostic.Error(ErrorCodes.StampSectionMissing, $"The INF has no [{sectionName}] section to write {key} into. Add it.", document.Path);
+
     /// <summary>Replaces the directive where it is (keeping a comment behind it), or adds it after the section's last entry.</summary>
     private static InfDocument SetDirective(InfDocument document, string sectionName, string key, string value)
     {
-        var section = document.FindSection(sectionName) ?? throw new WdkException(Diagnostic.Error(
-            ErrorCodes.StampSectionMissing,
-            $"The INF has no [{sectionName}] section to write {key} into.",
-            document.Path));
+        var section = document.FindSection(sectionName) ?? throw new WdkException(MissingSection(document, sectionName, key));
         var text = $"{key} = {value}";
         var existing = document.FindSections(sectionName).SelectMany(s => s.Find(key)).FirstOrDefault();
         if (existing is not null)

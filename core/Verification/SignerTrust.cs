@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
@@ -254,7 +255,8 @@ internal static class SignerTrust
         }
 
         return root.Subject == TestCertificateStore.Subject
-            ? " It is the SDK's test certificate: the package carries it as WdkDriverTestCert.cer at its top; trust it with --trusted-cert WdkDriverTestCert.cer (in a project, a VerifyTrustedCertificate item)."
+            // An installer or a lone file does not hold the certificate: say where its .cer is.
+            ? $" It is the SDK's test certificate: its .cer is WdkDriverTestCert.cer at the top of the driver package the file came with (the .nupkg, the .zip or the package folder; an installer holds none), and beside the test certificate that signed it ({Path.ChangeExtension(TestCertificateStore.DefaultPath, ".cer")} by default); trust it with --trusted-cert and that .cer (in a project, a VerifyTrustedCertificate item)."
             : $" '{root.Subject}' is self-signed: trust it with --trusted-cert and its .cer (in a project, a VerifyTrustedCertificate item; a production certificate of your own needs one too).";
     }
 

@@ -45,6 +45,15 @@ public class MsiCommandTests : IDisposable
         Assert.True(signed.ExitCode == 0, signed.ToString());
         Assert.True(verified.ExitCode == 0, verified.ToString());
         Assert.Contains($"{msi}: valid", verified.Output);
+
+        // Signed with the per-user test certificate and verified without trusting it: the message says where its .cer
+        // is, as the installer does not hold it.
+        var profile = new Dictionary<string, string> { ["XDG_DATA_HOME"] = temp.Combine("profile") };
+        Assert.Equal(0, Wdkdriver.RunIn(profile, "sign", msi, "--test").ExitCode);
+        var untrusted = Wdkdriver.RunIn(profile, "verify", msi);
+        Assert.Equal(1, untrusted.ExitCode);
+        Assert.Contains("It is the SDK's test certificate: its .cer is WdkDriverTestCert.cer at the top of the driver package the file came with (the .nupkg, the .zip or the package folder; an installer holds none)", untrusted.Output + untrusted.Error);
+        Assert.Contains(temp.Combine("profile", "WdkDriver", "WdkDriverTestCert.cer"), untrusted.Output + untrusted.Error);
     }
 
     [Fact]

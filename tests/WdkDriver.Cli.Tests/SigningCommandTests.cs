@@ -55,6 +55,18 @@ public class SigningCommandTests : IDisposable
     }
 
     [Fact]
+    public void Sign_help_names_every_kind_of_file_it_signs()
+    {
+        var help = Wdkdriver.Run("sign", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var kind in new[] { ".sys", ".cat", ".cab", ".msi" })
+        {
+            Assert.Contains(kind, help.Output);
+        }
+    }
+
+    [Fact]
     public void Verify_of_a_tampered_or_untrusted_file_is_exit_1_with_the_reason()
     {
         Wdkdriver.Run("cert", "new", "--subject", "CN=CliSigner", "-o", temp.Combine("cert"));
@@ -166,7 +178,8 @@ public class SigningCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error WDK4013", result.Error);
-        Assert.Contains("--trusted-cert WdkDriverTestCert.cer", result.Error);
+        Assert.Contains("its .cer is WdkDriverTestCert.cer at the top of the driver package", result.Error);
+        Assert.Contains("trust it with --trusted-cert and that .cer", result.Error);
     }
 
     [Fact]

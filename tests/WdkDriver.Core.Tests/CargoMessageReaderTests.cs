@@ -79,7 +79,10 @@ public class CargoMessageReaderTests
         // "aborting due to 1 previous error" and "1 warning emitted" count nothing.
         Assert.Equal("E0308", mismatch.Code);
         Assert.Contains("help: you can convert a `u32` to a `u64`", mismatch.Message);
-        Assert.Contains("`.into()`", mismatch.Message);
+        Assert.Contains(": `pub fn widen(x: u32) -> u64 { x.into() }`", mismatch.Message);
+        // A suggestion of several edits is shown as the code it makes, not its first edit ("(").
+        var sum = Assert.Single(RealRustcMessages("pub fn widen(a: u32, b: u32) -> u64 { a + b }\n").Select(m => m.Diagnostic).OfType<Diagnostic>());
+        Assert.Contains("help: you can convert a `u32` to a `u64`: `pub fn widen(a: u32, b: u32) -> u64 { (a + b).into() }`", sum.Message);
         Assert.Equal(1, mismatch.Line);
         Assert.Equal("unused_variables", unused.Code);
         Assert.Equal(Severity.Warning, unused.Severity);

@@ -30,7 +30,7 @@ public static class InfValidator
         var check = new InfCheck(document, options);
         foreach (var error in document.ParseErrors)
         {
-            check.Report(1002, $"Invalid INF, parsing error on line {error.Line}: {error.Message}.", error.Line, error.Column);
+            check.Report(1002, $"Invalid INF, parsing error: {error.Message}.", error.Line, error.Column);
         }
 
         if (document.ParseErrors.Count > 0)

@@ -113,6 +113,17 @@ public class InfStamperTests
     }
 
     [Fact]
+    public void A_Version_header_missing_its_bracket_is_reported_at_its_line_as_the_line_to_fix()
+    {
+        var inx = InfDocument.FromText("/p/widget.inx", "; Widget\r\n\r\n[Version\r\nSignature = \"$WINDOWS NT$\"\r\nDriverVer = 01/01/2024,1.0.0.0\r\n");
+
+        var error = Assert.Throws<WdkException>(() => InfStamper.Stamp(inx, new StampOptions("amd64", Ver))).Diagnostic;
+
+        Assert.Equal(("WDK2006", "/p/widget.inx", 3, 1), (error.Code, error.File, error.Line, error.Column));
+        Assert.Contains("this line does not parse: the section header has no closing ']'", error.Message);
+    }
+
+    [Fact]
     public void Stamping_twice_gives_the_same_bytes()
     {
         var inx = Corpus("windows-drivers-rs/examples/sample-kmdf-driver/sample_kmdf_driver.inx");
