@@ -16,10 +16,6 @@ public sealed class CargoBuild : WdkTask
     [Required]
     public string ManifestPath { get; set; } = string.Empty;
 
-    /// <summary>The driver project, where errors about the project as a whole are reported.</summary>
-    [Required]
-    public string ProjectFile { get; set; } = string.Empty;
-
     public string? Platform { get; set; }
 
     public string? Configuration { get; set; }
@@ -96,7 +92,7 @@ public sealed class CargoBuild : WdkTask
     {
         var options = new CargoDriverBuildOptions(
             ManifestPath,
-            ProjectFile,
+            ProjectFile ?? string.Empty,
             Platform,
             Configuration,
             RustTarget,

@@ -44,9 +44,6 @@ public sealed class CreateDriverInstaller : WdkTask
 
     public ITaskItem? LicenseFile { get; set; }
 
-    /// <summary>Where the DriverInstaller* properties are set: the location of a wrong setting.</summary>
-    public string? ProjectFile { get; set; }
-
     public string? SourceDateEpoch { get; set; }
 
     public string? GitCommitDateTicks { get; set; }

@@ -32,9 +32,6 @@ public sealed class TestDriver : WdkTask
     [Required]
     public string WorkDirectory { get; set; } = string.Empty;
 
-    /// <summary>Where findings about the runs point: the project that declares them.</summary>
-    public string? ProjectFile { get; set; }
-
     public string? WinePath { get; set; }
 
     public string? WinePrefix { get; set; }

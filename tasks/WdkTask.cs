@@ -26,6 +26,9 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
 
     public void Cancel() => cancellation.Cancel();
 
+    /// <summary>The project being built: where a finding that has no file of its own is reported, not the SDK's targets.</summary>
+    public string? ProjectFile { get; set; }
+
     public sealed override bool Execute()
     {
         try
@@ -66,6 +69,11 @@ public abstract class WdkTask : Task, ICancelableTask, IDiagnosticSink
     {
         // A finding in a stamped INF is reported at the file the user edits (the .inx) and its line.
         diagnostic = InfSourceMap.ToSource(diagnostic);
+        if (diagnostic.File is null && !string.IsNullOrEmpty(ProjectFile))
+        {
+            diagnostic = diagnostic with { File = ProjectFile };
+        }
+
         switch (diagnostic.Severity)
         {
             case Severity.Error:

@@ -25,6 +25,16 @@ public sealed class RustToolchainLocator
     /// <param name="workingDirectory">The workspace: rustup picks the toolchain from rust-toolchain files there.</param>
     public RustToolchain Locate(ToolchainSearch search, string target, string workingDirectory, CancellationToken cancellation = default)
     {
+        foreach (var (property, path) in new[] { ("CargoPath", search.CargoPath), ("RustcPath", search.RustcPath) })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                throw new WdkException(Diagnostic.Error(
+                    ErrorCodes.CargoNotFound,
+                    $"{property} '{path}' does not exist. Set it to the full path of {(property == "CargoPath" ? "cargo" : "rustc")}{(search.WindowsHost ? ".exe" : string.Empty)}, or leave it out: the SDK then finds Rust on PATH, in CARGO_HOME or in ~/.cargo/bin."));
+            }
+        }
+
         var candidates = search.Candidates();
         if (candidates.Count == 0)
         {
@@ -46,7 +56,14 @@ public sealed class RustToolchainLocator
             rejections.Add(rejection!);
         }
 
-        var code = rejections.All(r => r.Contains("cannot run")) ? ErrorCodes.CargoNotFound : ErrorCodes.TargetStdMissing;
+        if (rejections.All(r => r.Contains("cannot run")))
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.CargoNotFound,
+                $"No Rust toolchain found runs: {string.Join("; ", rejections)}. Install Rust (rustup, or your distribution's rustc and cargo packages), or set CargoPath and RustcPath to a cargo and rustc that run."));
+        }
+
+        var code = ErrorCodes.TargetStdMissing;
         throw new WdkException(Diagnostic.Error(
             code,
             $"No Rust toolchain found that builds for '{target}': {string.Join("; ", rejections)}. " +

@@ -98,13 +98,21 @@ public class RustToolchainLocatorTests : IDisposable
     }
 
     [Fact]
-    public void A_CargoPath_that_does_not_run_is_WDK1002()
+    public void A_CargoPath_that_does_not_exist_is_WDK1002_saying_so_and_one_that_does_not_run_says_it_does_not_run()
     {
         var search = new ToolchainSearch(temp.Combine("nowhere", "cargo"), null, null, null, null, WindowsHost: false);
 
-        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(search, Target, temp.Path));
+        var error = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(search, Target, temp.Path)).Diagnostic;
 
-        Assert.Equal("WDK1002", error.Diagnostic.Code);
+        Assert.Equal("WDK1002", error.Code);
+        Assert.Contains($"CargoPath '{temp.Combine("nowhere", "cargo")}' does not exist. Set it to the full path of cargo, or leave it out", error.Message);
+        Assert.DoesNotContain("rustup target add", error.Message);
+
+        var broken = temp.Write(Path.Combine("broken", "cargo"), "not a program");
+        var notRunning = Assert.Throws<WdkException>(() => new RustToolchainLocator(runner).Locate(search with { CargoPath = broken }, Target, temp.Path)).Diagnostic;
+        Assert.Equal("WDK1002", notRunning.Code);
+        Assert.Contains($"No Rust toolchain found runs: {broken} cannot run", notRunning.Message);
+        Assert.DoesNotContain("rustup target add", notRunning.Message);
     }
 
     [WindowsRustFact]

@@ -169,7 +169,11 @@ public class SdkErrorTests
     {
         var project = Project("no-cargo", ("drv", "WDM"));
 
-        SingleError(project.ShouldFail(project.Build("-p:CargoPath=/nonexistent/cargo")), "WDK1002");
+        var error = SingleError(project.ShouldFail(project.Build("-p:CargoPath=/nonexistent/cargo")), "WDK1002");
+
+        // At the project the user edits, not the SDK's targets in the NuGet cache, and saying what is wrong.
+        Assert.Equal(project.Path("driver.proj"), error.Groups["location"].Value);
+        Assert.StartsWith("CargoPath '/nonexistent/cargo' does not exist.", error.Groups["message"].Value);
     }
 
     [Fact]

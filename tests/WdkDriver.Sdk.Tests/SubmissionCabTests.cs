@@ -45,7 +45,7 @@ public class SubmissionCabTests
         Assert.Equal(1, SoftHsmToken.Calls(temp.Combine("spy.log"), "C_Logout"));
 
         // The GNU target writes no .pdb: one warning says so, and nothing else is a warning.
-        Assert.Contains("warning WDK5032", pack.Output);
+        Assert.Contains($"{project.Path("Booster.proj")} : warning WDK5032", pack.Output);
         Assert.DoesNotContain("warning WDK5033", pack.Output);
         var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release"), "Booster.*.nupkg"));
         var version = Path.GetFileNameWithoutExtension(nupkg).Substring("Booster.".Length);
