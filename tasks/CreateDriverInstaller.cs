@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -95,7 +96,7 @@ public sealed class CreateDriverInstaller : WdkTask
         {
             var destination = $"{DestinationPrefix}.{architecture}.msi";
             DriverInstallerBuilder.Write(destination, files, new DriverInstallerSettings(architecture, Manufacturer, ProductName, Version, upgradeCode, folder, addToPath, license, time));
-            Log.LogMessage(MessageImportance.High, $"Driver installer: {destination}");
+            Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)} -> {destination} (driver installer)");
             written.Add(new TaskItem(destination, new Dictionary<string, string> { ["Architecture"] = architecture, ["SignedPath"] = destination }));
         }
 

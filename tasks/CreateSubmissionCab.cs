@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -45,7 +46,7 @@ public sealed class CreateSubmissionCab : WdkTask
                 Report(warning);
             }
 
-            Log.LogMessage(MessageImportance.High, $"Submission cabinet: {destination} ({files.Count} files)");
+            Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)} -> {destination} (submission cabinet, {files.Count} files)");
             written.Add(new TaskItem(destination, new Dictionary<string, string> { ["Architecture"] = architecture.Key, ["SignedPath"] = destination }));
         }
 

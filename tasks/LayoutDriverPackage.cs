@@ -14,9 +14,6 @@ public sealed class LayoutDriverPackage : WdkTask
     [Required]
     public string Destination { get; set; } = string.Empty;
 
-    /// <summary>The project's name, which the message about the package starts with.</summary>
-    public string ProjectName { get; set; } = string.Empty;
-
     protected override void ExecuteCore()
     {
         var files = Files
@@ -24,6 +21,6 @@ public sealed class LayoutDriverPackage : WdkTask
             .ToList();
         PackageLayout.Write(files, Destination);
         // As .NET reports a project's output ("Name -> path"), so that a solution's build says whose package it is.
-        Log.LogMessage(MessageImportance.High, $"{ProjectName} -> {Path.GetFullPath(Destination)} (driver package, {files.Count} files)");
+        Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)} -> {Path.GetFullPath(Destination)} (driver package, {files.Count} files)");
     }
 }

@@ -78,7 +78,7 @@ public sealed class TestDriver : WdkTask
             Lines(r.GetMetadata("ExpectedOutput")),
             Lines(r.GetMetadata("ExpectedDebugOutput")))).ToList();
         var prefix = string.IsNullOrEmpty(WinePrefix) ? WineDriverTester.DefaultPrefix : WinePrefix!;
-        Log.LogMessage(MessageImportance.High, $"Testing {Path.GetFileName(driverFile)} under wine (prefix {prefix}): {runs.Count} run(s).");
+        Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)}: testing {Path.GetFileName(driverFile)} under wine (prefix {prefix}): {runs.Count} run(s).");
 
         var tester = new WineDriverTester(ProcessRunner.Instance, wine, prefix, TimeSpan.FromSeconds(TimeoutSeconds));
         DriverTestReport report;
@@ -127,7 +127,7 @@ public sealed class TestDriver : WdkTask
 
         if (report.Findings.Count == 0)
         {
-            Log.LogMessage(MessageImportance.High, $"Driver test passed: loaded, {runs.Count} run(s) as expected, unloaded.");
+            Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)}: Driver test passed: loaded, {runs.Count} run(s) as expected, unloaded.");
         }
     }
 

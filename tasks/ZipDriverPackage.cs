@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Packaging;
@@ -25,6 +26,6 @@ public sealed class ZipDriverPackage : WdkTask
         var time = ReproducibleTime.Resolve(SourceDateEpoch, GitCommitDateTicks) ?? DateTimeOffset.UtcNow;
         var files = Files.Select(f => new PackageFile(f.GetMetadata("FullPath"), f.GetMetadata("PackagePath"))).ToList();
         PackageArchive.Write(files, Destination, time);
-        Log.LogMessage(MessageImportance.High, $"Driver package archive: {Destination} ({files.Count} files)");
+        Log.LogMessage(MessageImportance.High, $"{Path.GetFileNameWithoutExtension(ProjectFile)} -> {Destination} (driver package archive, {files.Count} files)");
     }
 }

@@ -33,7 +33,7 @@ public class InstallerPackTests
         Assert.DoesNotContain("warning", result.Output);
         var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "PrebuiltDriver.*.msi"));
         var version = Path.GetFileName(msi)["PrebuiltDriver.".Length..^".amd64.msi".Length];
-        Assert.Contains($"Driver installer: {msi}", result.Output);
+        Assert.Contains($"PrebuiltDriver -> {msi} (driver installer)", result.Output);
 
         // Signed with the test certificate, verified by osslsigncode and by the project's verifier.
         using var work = new TempDirectory("msi-check");

@@ -116,7 +116,7 @@ public class TemplateTests
 
             var packed = DotnetCli.Run(driver, root.Combine("nuget-packages"), TimeSpan.FromMinutes(10), environment, "pack", "-p:DriverInstaller=msi", "-p:DriverPackageZip=true");
             Assert.True(packed.ExitCode == 0, packed.ToString());
-            return Directory.GetFiles(Path.Combine(driver, "bin", "Release", "test-signed")).ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+            return Directory.GetFiles(Path.Combine(driver, "bin", "Release", "test-signed")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         }
 
         var first = PackFromScratch();
