@@ -116,13 +116,22 @@ public class PackTests
             </Project>
             """));
 
-        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverPackageZip=true", "-p:DriverInstaller=msi"));
+        // dotnet build -o: one folder for both platforms, each platform's package in a folder of its own there, and
+        // nothing of the client's private builds beside them.
+        project.ShouldSucceed(project.Build("-c", "Release", "-o", "out"));
+        Assert.Equal(new[] { "ARM64", "x64" }, Directory.GetFileSystemEntries(project.Path("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(Machine.Arm64, PeFacts.Read(project.Path("out", "ARM64", "package", "driver", "arm64", "hello.sys")).Machine);
+        Assert.Equal(Machine.Amd64, PeFacts.Read(project.Path("out", "x64", "package", "driver", "amd64", "hello.sys")).Machine);
 
-        var zip = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "PrebuiltDriver.*.zip"));
+        // dotnet pack -o as CI scripts write it, without a trailing slash: every output inside the folder.
+        project.ShouldSucceed(project.Dotnet("pack", "-c", "Release", "-p:DriverPackageZip=true", "-p:DriverInstaller=msi", "-o", "packs"));
+        Assert.Empty(Directory.GetFiles(project.Directory, "packs*"));
+
+        var zip = Assert.Single(Directory.GetFiles(project.Path("packs"), "PrebuiltDriver.*.zip"));
         // An installer per architecture, each for its platform and with its own driver and client.
         foreach (var (architecture, template) in new[] { ("amd64", "x64;1033"), ("arm64", "Arm64;1033") })
         {
-            var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), $"PrebuiltDriver.*.{architecture}.msi"));
+            var msi = Assert.Single(Directory.GetFiles(project.Path("packs"), $"PrebuiltDriver.*.{architecture}.msi"));
             var summary = WdkDriver.Core.CompoundFiles.CompoundFile.Read(msi).Streams.Single(s => s.Name == WdkDriver.Core.Installer.SummaryInformation.StreamName).Data;
             Assert.Contains(template, System.Text.Encoding.Latin1.GetString(summary));
             var installs = WdkDriver.Core.Installer.InstallerFiles.List(WdkDriver.Core.Installer.InstallerDatabaseReader.Read(msi), msi).Select(f => f.Path.Split('/', 4)[3]).ToList();

@@ -47,6 +47,21 @@ public sealed class SdkPackageFixture : IDisposable
     /// <summary>One wine prefix for the run's driver tests, made by the first of them.</summary>
     public string WinePrefix => root.Combine("wine");
 
+    /// <summary>
+    /// The environment of a new user's commands, apart from the machine's: a dotnet home of their own (the templates
+    /// they install), the run's test certificate and wine prefix, and a git identity for their commits.
+    /// </summary>
+    public Dictionary<string, string> UserEnvironment(string dotnetHome) => new()
+    {
+        ["DOTNET_CLI_HOME"] = dotnetHome,
+        ["TestCertificate"] = TestCertificate,
+        ["WdkWinePrefix"] = WinePrefix,
+        ["GIT_AUTHOR_NAME"] = "test",
+        ["GIT_AUTHOR_EMAIL"] = "test@example.invalid",
+        ["GIT_COMMITTER_NAME"] = "test",
+        ["GIT_COMMITTER_EMAIL"] = "test@example.invalid",
+    };
+
     /// <summary>The dotnet new templates of the same version as the SDK.</summary>
     public string TemplatesPackagePath => Path.Combine(Feed, $"WdkDriver.Templates.{Version}.nupkg");
 

@@ -21,12 +21,7 @@ public class SolutionTests
         using var root = new TempDirectory("wdk-solution");
         var solution = root.Combine("Devices");
         Directory.CreateDirectory(solution);
-        var environment = new Dictionary<string, string>
-        {
-            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
-            ["TestCertificate"] = sdk.TestCertificate,
-            ["WdkWinePrefix"] = sdk.WinePrefix,
-        };
+        var environment = sdk.UserEnvironment(root.Combine("dotnet-home"));
         DotnetResult Dotnet(params string[] arguments) => DotnetCli.Run(solution, sdk.NuGetPackages, TimeSpan.FromMinutes(8), environment, arguments);
         DotnetResult Succeed(params string[] arguments)
         {
@@ -57,9 +52,10 @@ public class SolutionTests
         }
 
         Assert.Contains("Ping/Ping.proj\" Type=\"13b669be-bb05-4ddf-9536-439f39a36129\"", File.ReadAllText(slnx));
-        Git(solution, "init", "-q");
-        Git(solution, "add", "-A");
-        Git(solution, "commit", "-qm", "Two drivers and a client");
+        foreach (var arguments in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "commit", "-qm", "Two drivers and a client" } })
+        {
+            Assert.Equal(0, ToolProcess.Run(solution, "git", arguments, environment).ExitCode);
+        }
 
         // The client on its own first: its obj/ then holds generated sources the driver's copy must not compile.
         Succeed("build", "PingClient/PingClient.csproj");
@@ -114,12 +110,5 @@ public class SolutionTests
                 Assert.False(Directory.Exists(Path.Combine(solution, driver, "bin", configuration, "x64", "package")), driver);
             }
         }
-    }
-
-    private static void Git(string directory, params string[] arguments)
-    {
-        var identity = new Dictionary<string, string> { ["GIT_AUTHOR_NAME"] = "test", ["GIT_AUTHOR_EMAIL"] = "test@example.invalid", ["GIT_COMMITTER_NAME"] = "test", ["GIT_COMMITTER_EMAIL"] = "test@example.invalid" };
-        var (exitCode, output) = ToolProcess.Run(directory, "git", arguments, identity);
-        Assert.True(exitCode == 0, $"git {string.Join(" ", arguments)}: {output}");
     }
 }

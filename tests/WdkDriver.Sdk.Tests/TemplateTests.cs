@@ -35,19 +35,9 @@ public class TemplateTests
         var sequence = ReadmeSequence();
         Assert.Contains("dotnet pack", sequence);
 
-        // The environment keeps the run apart from the user's: its own NuGet cache and dotnet home (installed
-        // templates), the run's wine prefix and test certificate, and a git identity for the commit.
-        var environment = new Dictionary<string, string>
-        {
-            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
-            ["MSBUILDTERMINALLOGGER"] = "off",
-            ["TestCertificate"] = sdk.TestCertificate,
-            ["WdkWinePrefix"] = sdk.WinePrefix,
-            ["GIT_AUTHOR_NAME"] = "test",
-            ["GIT_AUTHOR_EMAIL"] = "test@example.invalid",
-            ["GIT_COMMITTER_NAME"] = "test",
-            ["GIT_COMMITTER_EMAIL"] = "test@example.invalid",
-        };
+        // The environment keeps the run apart from the user's (and a NuGet cache of its own, below).
+        var environment = sdk.UserEnvironment(root.Combine("dotnet-home"));
+        environment["MSBUILDTERMINALLOGGER"] = "off";
         var run = DotnetCli.RunScript(clone, root.Combine("nuget-packages"), TimeSpan.FromMinutes(20), environment, sequence);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -181,11 +171,7 @@ public class TemplateTests
     public void Any_name_gives_one_identifier_everywhere_and_a_project_that_builds(string name, string identifier)
     {
         using var root = new TempDirectory("wdk-template-names");
-        var environment = new Dictionary<string, string>
-        {
-            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
-            ["TestCertificate"] = sdk.TestCertificate,
-        };
+        var environment = sdk.UserEnvironment(root.Combine("dotnet-home"));
         DotnetResult Run(string directory, params string[] arguments) => DotnetCli.Run(directory, sdk.NuGetPackages, TimeSpan.FromMinutes(5), environment, arguments);
         Assert.Equal(0, Run(root.Path, "new", "install", sdk.TemplatesPackagePath).ExitCode);
         var project = root.Combine("project");
@@ -193,10 +179,9 @@ public class TemplateTests
         var created = Run(root.Path, "new", "wdkdriver", "-n", name, "-o", project, "--sdkFeed", sdk.Feed);
         Assert.True(created.ExitCode == 0, created.ToString());
         // Committed, as the README's sequence does: DriverVer's date and version come from the commit.
-        var git = new Dictionary<string, string> { ["GIT_AUTHOR_NAME"] = "test", ["GIT_AUTHOR_EMAIL"] = "test@example.invalid", ["GIT_COMMITTER_NAME"] = "test", ["GIT_COMMITTER_EMAIL"] = "test@example.invalid" };
         foreach (var arguments in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "commit", "-qm", "A new driver" } })
         {
-            Assert.Equal(0, ToolProcess.Run(project, "git", arguments, git).ExitCode);
+            Assert.Equal(0, ToolProcess.Run(project, "git", arguments, environment).ExitCode);
         }
 
         var build = Run(project, "build");
@@ -230,21 +215,16 @@ public class TemplateTests
     public void A_feed_folder_committed_in_the_project_restores_the_SDK_in_a_fresh_clone_as_CI_would()
     {
         using var root = new TempDirectory("wdk-template-feed");
-        var environment = new Dictionary<string, string>
-        {
-            ["DOTNET_CLI_HOME"] = root.Combine("dotnet-home"),
-            ["TestCertificate"] = sdk.TestCertificate,
-        };
+        var environment = sdk.UserEnvironment(root.Combine("dotnet-home"));
         Assert.Equal(0, DotnetCli.Run(root.Path, sdk.NuGetPackages, TimeSpan.FromMinutes(2), environment, "new", "install", sdk.TemplatesPackagePath).ExitCode);
         var project = root.Combine("Vendored");
         var created = DotnetCli.Run(root.Path, sdk.NuGetPackages, TimeSpan.FromMinutes(2), environment, "new", "wdkdriver", "-n", "Vendored", "-o", project, "--sdkFeed", "packages");
         Assert.True(created.ExitCode == 0, created.ToString());
         Directory.CreateDirectory(Path.Combine(project, "packages"));
         File.Copy(sdk.PackagePath, Path.Combine(project, "packages", Path.GetFileName(sdk.PackagePath)));
-        var git = new Dictionary<string, string> { ["GIT_AUTHOR_NAME"] = "test", ["GIT_AUTHOR_EMAIL"] = "test@example.invalid", ["GIT_COMMITTER_NAME"] = "test", ["GIT_COMMITTER_EMAIL"] = "test@example.invalid" };
         foreach (var arguments in new[] { new[] { "init", "-q" }, new[] { "add", "-A" }, new[] { "commit", "-qm", "A new driver" } })
         {
-            Assert.Equal(0, ToolProcess.Run(project, "git", arguments, git).ExitCode);
+            Assert.Equal(0, ToolProcess.Run(project, "git", arguments, environment).ExitCode);
         }
 
         Assert.Equal(0, ToolProcess.Run(root.Path, "git", new[] { "clone", "-q", project, root.Combine("ci") }).ExitCode);
