@@ -107,9 +107,11 @@ public sealed class TestDriver : WdkTask
             }
         }
 
+        // A finding in the package's INF is one in the stamped INF it was copied from, which leads to the .inx.
+        var stamped = Infs[0].GetMetadata("Stamped");
         foreach (var finding in report.Findings)
         {
-            Report(finding.File is null ? finding with { File = ProjectFile } : finding);
+            Report(finding.File == infFile && stamped.Length > 0 ? finding with { File = stamped } : finding);
         }
 
         if (!string.IsNullOrEmpty(SummaryFile))

@@ -14,7 +14,8 @@ namespace WdkDriver.Core.DriverTesting;
 /// <param name="ServiceName">The kernel service to start and stop.</param>
 /// <param name="InstallSection">The DefaultInstall section to run; null: create the service with sc.</param>
 /// <param name="DriverFile">The driver binary, in the package.</param>
-public sealed record DriverLoadPlan(string ServiceName, string? InstallSection, string DriverFile)
+/// <param name="ServiceBinary">The file the followed install's service runs (its ServiceBinary's name), and where the INF says so.</param>
+public sealed record DriverLoadPlan(string ServiceName, string? InstallSection, string DriverFile, (string Name, int Line, int Column)? ServiceBinary = null)
 {
     /// <summary>The drivers folder (DIRID 12) is where wine 8 follows a DefaultInstall; it resolves DIRID 13 wrongly.</summary>
     private static readonly string[] FollowableDirectoryIds = { "12" };
@@ -33,7 +34,19 @@ public sealed record DriverLoadPlan(string ServiceName, string? InstallSection, 
         }
 
         var followable = install is not null && addService is not null && CopyDestinations(inf, install).All(d => FollowableDirectoryIds.Contains(d));
-        return new DriverLoadPlan(serviceName, followable ? install!.Name : null, driverFile);
+        return new DriverLoadPlan(serviceName, followable ? install!.Name : null, driverFile, followable ? ServiceBinaryOf(inf, strings, addService!) : null);
+    }
+
+    private static (string Name, int Line, int Column)? ServiceBinaryOf(InfDocument inf, InfStrings strings, InfEntry addService)
+    {
+        var entry = addService.Values.Count > 2 ? inf.FindSection(addService.Values[2].Trim())?.First("ServiceBinary") : null;
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var path = strings.Resolve(entry.Value).Trim();
+        return (path.Substring(path.LastIndexOfAny(new[] { '\\', '/' }) + 1), entry.Line, entry.ValueColumn);
     }
 
     /// <summary>The DIRIDs the install section's CopyFiles write to.</summary>

@@ -171,7 +171,11 @@ public sealed class WineDriverTester
         var start = Find("start");
         if (start?.ExitCode != 0)
         {
-            findings.Add(Diagnostic.Error(ErrorCodes.DriverTestStartFailed, $"The driver did not start (DriverEntry failed, or the image did not load){(start is null ? "." : Printed(start))}", request.DriverFile));
+            // A service that runs another file than the package's driver never loads it: that, at the INF's line.
+            var driverName = Path.GetFileName(request.DriverFile);
+            findings.Add(plan.ServiceBinary is { } binary && !string.Equals(binary.Name, driverName, StringComparison.OrdinalIgnoreCase)
+                ? Diagnostic.Error(ErrorCodes.DriverTestStartFailed, $"The driver did not start: the service runs {binary.Name} (ServiceBinary), but the package's driver is {driverName}. Name {driverName} in ServiceBinary{(start is null ? "." : Printed(start))}", request.InfPath, binary.Line, binary.Column)
+                : Diagnostic.Error(ErrorCodes.DriverTestStartFailed, $"The driver did not start (DriverEntry failed, or the image did not load){(start is null ? "." : Printed(start))}", request.DriverFile));
             return findings;
         }
 

@@ -107,6 +107,23 @@ public class DriverTestTests
         Assert.Contains("Build it into the package (a binary crate of the Cargo workspace, a .NET ProjectReference or a DriverClientFile item)", result.Output);
     }
 
+    /// <summary>
+    /// The catalog stage refuses such an INF (WDK3013); without a catalog stage, the driver test is where the mistake
+    /// shows, and it says which file the service runs and which the package holds, at the .inx's line.
+    /// </summary>
+    [WineFact]
+    public void A_service_that_runs_another_file_than_the_driver_is_WDK6004_at_the_ServiceBinary_line()
+    {
+        var project = sdk.CreateProject("test-service-binary").WithSample("PrebuiltDriver");
+        var inx = project.Path("hello.inx");
+        File.WriteAllText(inx, File.ReadAllText(inx).Replace(@"%12%\hello.sys", @"%12%\hullo.sys"));
+        var line = Array.FindIndex(File.ReadAllLines(inx), l => l.StartsWith("ServiceBinary", StringComparison.Ordinal)) + 1;
+
+        var result = project.ShouldFail(project.Build("-t:TestDriver", "-p:EnableInf2cat=false"));
+
+        Assert.Contains($"{inx}({line},17): error WDK6004: The driver did not start: the service runs hullo.sys (ServiceBinary), but the package's driver is hello.sys. Name hello.sys in ServiceBinary", result.Output);
+    }
+
     [WineFact]
     public void A_session_past_its_time_is_WDK6008_and_leaves_no_process_behind()
     {

@@ -19,9 +19,11 @@ public class DriverLoadPlanTests : IDisposable
     [Fact]
     public void A_DefaultInstall_that_copies_to_the_drivers_folder_is_followed()
     {
-        var plan = DriverLoadPlan.For(Stamped(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx")), "amd64", "booster.sys");
+        var inf = Stamped(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        var plan = DriverLoadPlan.For(inf, "amd64", "booster.sys");
 
-        Assert.Equal(new DriverLoadPlan("Booster", "DefaultInstall.NTamd64", "booster.sys"), plan);
+        var line = Array.FindIndex(File.ReadAllLines(inf), l => l.StartsWith("ServiceBinary", StringComparison.Ordinal)) + 1;
+        Assert.Equal(new DriverLoadPlan("Booster", "DefaultInstall.NTamd64", "booster.sys", ("booster.sys", line, 17)), plan);
     }
 
     [Fact]
