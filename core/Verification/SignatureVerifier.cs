@@ -61,6 +61,15 @@ public static class SignatureVerifier
             return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, "The WIN_CERTIFICATE's length does not fit the certificate table.", path) };
         }
 
+        // WinVerifyTrust reads an Authenticode signature only from a revision 2.0 WIN_CERTIFICATE of type
+        // PKCS_SIGNED_DATA (the Authenticode PE format); osslsigncode refuses any other too.
+        var revision = BitConverter.ToUInt16(image, (int)layout.CertificateTableOffset + 4);
+        var type = BitConverter.ToUInt16(image, (int)layout.CertificateTableOffset + 6);
+        if (revision != 0x0200 || type != 0x0002)
+        {
+            return new[] { Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The WIN_CERTIFICATE is revision 0x{revision:X4}, type {type}: Windows reads a signature only from revision 0x0200 of type PKCS_SIGNED_DATA (2). Sign the file again.", path) };
+        }
+
         var blob = image.AsSpan((int)layout.CertificateTableOffset + 8, (int)certificateLength - 8).ToArray();
         return Verify(blob, path, trust, content =>
         {
