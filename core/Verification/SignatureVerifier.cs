@@ -73,6 +73,11 @@ public static class SignatureVerifier
         var blob = image.AsSpan((int)layout.CertificateTableOffset + 8, (int)certificateLength - 8).ToArray();
         return Verify(blob, path, trust, content =>
         {
+            if (OtherKind(content, Catalogs.CatalogOids.PeImageData, "a PE image", path) is { } other)
+            {
+                return other;
+            }
+
             var (algorithm, signedDigest) = IndirectDataDigest(content);
             var actual = FileDigest.Compute(new MemoryStream(image, writable: false), path, algorithm).Digest;
             return actual.SequenceEqual(signedDigest)
@@ -104,6 +109,11 @@ public static class SignatureVerifier
 
             return Verify(layout.ReadSignature(input, path), path, trust, content =>
             {
+                if (OtherKind(content, Catalogs.CatalogOids.CabData, "a cabinet", path) is { } other)
+                {
+                    return other;
+                }
+
                 var (algorithm, signedDigest) = IndirectDataDigest(content);
                 return layout.Digest(input, algorithm).AsSpan().SequenceEqual(signedDigest)
                     ? null
@@ -387,14 +397,32 @@ public static class SignatureVerifier
         return copy;
     }
 
-    /// <summary>The digest algorithm and digest of an SpcIndirectDataContent (given whole or as its contents).</summary>
-    private static (HashAlgorithmName Algorithm, byte[] Digest) IndirectDataDigest(byte[] content)
+    /// <summary>
+    /// A signature for another kind of file (a cabinet's on a PE image): each SIP takes only indirect data of its own
+    /// kind, SPC_PE_IMAGE_DATA for a PE image, SPC_CAB_DATA for a cabinet. Null when the kind is the expected one.
+    /// </summary>
+    private static Diagnostic? OtherKind(byte[] content, string expected, string kind, string path) =>
+        IndirectDataType(content) is var type && type == expected
+            ? null
+            : Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature is not {kind}'s: its indirect data is of type {type}, not {expected}.", path);
+
+    /// <summary>The SpcIndirectDataContent's sequences (given whole or as its contents).</summary>
+    private static AsnReader IndirectData(byte[] content)
     {
         // The whole SEQUENCE starts with the data SEQUENCE; its contents start with the data's OID.
         var probe = new AsnReader(content, AsnEncodingRules.BER).ReadSequence();
-        var indirect = probe.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence)
+        return probe.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence)
             ? new AsnReader(content, AsnEncodingRules.BER).ReadSequence()
             : new AsnReader(content, AsnEncodingRules.BER);
+    }
+
+    /// <summary>The type of the data an SpcIndirectDataContent describes (SPC_PE_IMAGE_DATA, SPC_CAB_DATA, ...).</summary>
+    private static string IndirectDataType(byte[] content) => IndirectData(content).ReadSequence().ReadObjectIdentifier();
+
+    /// <summary>The digest algorithm and digest of an SpcIndirectDataContent (given whole or as its contents).</summary>
+    private static (HashAlgorithmName Algorithm, byte[] Digest) IndirectDataDigest(byte[] content)
+    {
+        var indirect = IndirectData(content);
         indirect.ReadSequence();
         var digestInfo = indirect.ReadSequence();
         var algorithm = digestInfo.ReadSequence().ReadObjectIdentifier() switch
