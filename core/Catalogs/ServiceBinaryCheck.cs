@@ -20,21 +20,15 @@ public static class ServiceBinaryCheck
     public static void Check(InfDocument inf, InfStrings strings, IReadOnlyCollection<string> installedNames)
     {
         var installed = new HashSet<string>(installedNames, StringComparer.OrdinalIgnoreCase);
-        var serviceSections = inf.Sections
-            .SelectMany(s => s.Find("AddService"))
-            .Where(e => e.Values.Count > 2 && e.Values[2].Trim().Length > 0)
-            .Select(e => e.Values[2].Trim())
-            .Distinct(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in serviceSections.SelectMany(inf.FindSections).SelectMany(s => s.Find("ServiceBinary")))
+        foreach (var service in InfService.All(inf, strings))
         {
-            var binary = strings.Resolve(entry.Value).Trim();
-            var name = binary.Substring(binary.LastIndexOfAny(new[] { '\\', '/' }) + 1);
-            var extension = Path.GetExtension(name);
-            if (name.Length == 0 || installed.Contains(name))
+            var name = service.FileName;
+            if (service.Binary is not { } entry || name.Length == 0 || installed.Contains(name))
             {
                 continue;
             }
 
+            var extension = Path.GetExtension(name);
             var sameKind = installed.Where(n => string.Equals(Path.GetExtension(n), extension, StringComparison.OrdinalIgnoreCase)).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
             if (sameKind.Count > 0)
             {

@@ -34,19 +34,8 @@ public sealed record DriverLoadPlan(string ServiceName, string? InstallSection, 
         }
 
         var followable = install is not null && addService is not null && CopyDestinations(inf, install).All(d => FollowableDirectoryIds.Contains(d));
-        return new DriverLoadPlan(serviceName, followable ? install!.Name : null, driverFile, followable ? ServiceBinaryOf(inf, strings, addService!) : null);
-    }
-
-    private static (string Name, int Line, int Column)? ServiceBinaryOf(InfDocument inf, InfStrings strings, InfEntry addService)
-    {
-        var entry = addService.Values.Count > 2 ? inf.FindSection(addService.Values[2].Trim())?.First("ServiceBinary") : null;
-        if (entry is null)
-        {
-            return null;
-        }
-
-        var path = strings.Resolve(entry.Value).Trim();
-        return (path.Substring(path.LastIndexOfAny(new[] { '\\', '/' }) + 1), entry.Line, entry.ValueColumn);
+        var binary = followable ? InfService.All(inf, strings).FirstOrDefault(s => s.AddService == addService && s.Binary is not null) : null;
+        return new DriverLoadPlan(serviceName, followable ? install!.Name : null, driverFile, binary is null ? null : (binary.FileName, binary.Binary!.Line, binary.Binary.ValueColumn));
     }
 
     /// <summary>The DIRIDs the install section's CopyFiles write to.</summary>

@@ -256,16 +256,12 @@ public static class SignatureVerifier
         {
             var document = InfDocument.Load(inf.Value);
             var strings = new InfStrings(document);
-            foreach (var addService in document.Sections.SelectMany(s => s.Find("AddService")).Where(e => e.Values.Count >= 3))
+            foreach (var service in InfService.All(document, strings).Where(s => s.FileName.Length > 0))
             {
-                foreach (var install in document.FindSections(strings.Resolve(addService.Values[2])))
+                var start = strings.Resolve(service.Install.First("StartType")?.Value ?? string.Empty).Trim();
+                if (start == "0" || start.Equals("0x0", StringComparison.OrdinalIgnoreCase) || start.Equals("0x00000000", StringComparison.OrdinalIgnoreCase))
                 {
-                    var start = strings.Resolve(install.First("StartType")?.Value ?? string.Empty).Trim();
-                    var binary = strings.Resolve(install.First("ServiceBinary")?.Value ?? string.Empty);
-                    if ((start == "0" || start.Equals("0x0", StringComparison.OrdinalIgnoreCase) || start.Equals("0x00000000", StringComparison.OrdinalIgnoreCase)) && binary.Length > 0)
-                    {
-                        names.Add(binary.Replace('/', '\\').Split('\\').Last());
-                    }
+                    names.Add(service.FileName);
                 }
             }
         }
