@@ -3,7 +3,9 @@
 Installs and removes the SDK's installers with Windows Installer, on Windows (the windows job of
 .github/workflows/ci.yml runs it), where wine stands in on Linux:
   a PnP driver: Microsoft's attested Mullvad split-tunnel package from the corpus, made into an .msi with
-    `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil, msiexec /x takes it out again;
+    `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil; an upgrade to a version whose
+    INF no longer matches its catalog fails and leaves 1.0.0 installed, in the store and in Programs and Features;
+    msiexec /x takes it out again;
   a legacy driver: the Booster sample's test-signed .msi (dotnet pack -p:DriverInstaller=msi). A hosted runner cannot
     restart into test-signing mode, so Windows refuses to start the driver (sc start: 577) and the install must roll
     back whole: no service, no files, no Programs and Features entry.
@@ -56,6 +58,23 @@ if ((Invoke-Msiexec @('/i', "`"$msi`"") (Join-Path $work 'pnp-install.log')) -ne
 if (-not (Test-InDriverStore $inf)) { Report-Difference 'the PnP driver is not in the driver store after installing' }
 if (-not (Get-UninstallEntry 'Split Tunnel')) { Report-Difference 'no Programs and Features entry after installing' }
 if (-not (Test-Path "$env:ProgramFiles\WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf")) { Report-Difference 'the INF is not in the install folder' }
+
+Write-Host "`n== PnP: an upgrade whose driver Windows refuses leaves the installed version as it was"
+# Version 1.1.0 of the same product, its INF changed after signing: the catalog no longer covers it, so pnputil refuses
+# it and the upgrade fails; RemoveExistingProducts runs inside the transaction, so 1.0.0's removal is rolled back too.
+$broken = Join-Path $work 'split-tunnel-broken'
+Copy-Item $package $broken -Recurse
+Add-Content -LiteralPath (Join-Path $broken 'driver\amd64\mullvad-split-tunnel.inf') '; changed after signing'
+$upgrade = Join-Path $work 'split-tunnel-1.1.0.msi'
+& $Wdkdriver[0] ($Wdkdriver[1..($Wdkdriver.Count - 1)] + @('msi', 'create', $broken, '-o', $upgrade, '--manufacturer', 'WdkDriver.Sdk CI', '--product', 'Split Tunnel', '--version', '1.1.0')) | Out-Host
+if ($LASTEXITCODE -ne 0) { Report-Difference "wdkdriver msi create (1.1.0) exited with $LASTEXITCODE" }
+$code = Invoke-Msiexec @('/i', "`"$upgrade`"") (Join-Path $work 'pnp-upgrade.log')
+if ($code -ne 1603) { Report-Difference "the failing upgrade exited with $code, not 1603" }
+if (-not (Test-InDriverStore $inf)) { Report-Difference '1.0.0''s driver left the driver store when the upgrade failed' }
+if (-not (Test-Path "$env:ProgramFiles\WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf")) { Report-Difference '1.0.0''s files are gone after the failed upgrade' }
+$entry = Get-UninstallEntry 'Split Tunnel'
+if (-not $entry -or $entry.DisplayVersion -ne '1.0.0') { Report-Difference "after the failed upgrade Programs and Features shows '$($entry.DisplayVersion)', not 1.0.0" }
+
 if ((Invoke-Msiexec @('/x', "`"$msi`"") (Join-Path $work 'pnp-remove.log')) -ne 0) { Report-Difference 'the PnP installer did not uninstall' }
 if (Test-InDriverStore $inf) { Report-Difference 'the PnP driver is still in the driver store after uninstalling' }
 if (Get-UninstallEntry 'Split Tunnel') { Report-Difference 'the Programs and Features entry is still there after uninstalling' }

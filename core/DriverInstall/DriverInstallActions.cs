@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace WdkDriver.Core.DriverInstall;
 
@@ -9,14 +10,20 @@ public sealed record InstallerAction(string Name, int Type, string Source, strin
 /// The deferred custom actions that install and remove one INF with Windows' own tools, as the install scripts run
 /// them: pnputil for a PnP INF; rundll32's InstallHinfSection and sc for a legacy or primitive one. They run as
 /// LocalSystem (no impersonation) between InstallInitialize and InstallFinalize: removal before RemoveFiles (the INF
-/// is still there), installation after InstallFiles, each preceded by a rollback action that undoes it if a later step
-/// fails. They are conditioned on the INF's component: being installed (3) or removed (2), which a major upgrade's
-/// removal of the old product is too.
+/// is still there), installation after InstallFiles. They are conditioned on the INF's component: being installed (3)
+/// or removed (2), which a major upgrade's removal of the old product is too.
+/// <para>
+/// Every step that changes the machine is preceded by its rollback partner, which puts back what the step did if the
+/// transaction fails later: Windows Installer runs the rollback script backwards, so a removal's partners run after
+/// RemoveFiles' rollback has restored the INF (the driver is installed again from it and its services started), and an
+/// install's partners before InstallFiles' rollback takes the INF away. An install's partners also clean up without
+/// the INF (services stopped and deleted, their binaries deleted), for a rollback that removed the files first.
+/// </para>
 /// </summary>
 public static class DriverInstallActions
 {
-    /// <summary>The directory property of the native system folder (System32 on 64-bit Windows).</summary>
-    public const string SystemFolder = "System64Folder";
+    /// <summary>The Directory key of the native system folder (System32 on 64-bit Windows), every action's working folder.</summary>
+    public const string NativeSystemFolder = "System64Folder";
 
     /// <summary>msidbCustomActionTypeExe + Directory source (34), InScript (deferred), NoImpersonate.</summary>
     private const int Deferred = 34 | 0x400 | 0x800;
@@ -26,85 +33,133 @@ public static class DriverInstallActions
 
     private const int Rollback = 0x100;
 
-    /// <summary>Removal actions from here (RemoveFiles is 3500), installation ones after InstallFiles (4000).</summary>
+    /// <summary>Removal actions from here to RemoveFiles (3500), installation ones after InstallFiles (4000).</summary>
     public const int RemovalSequence = 3400;
 
     public const int InstallSequence = 4001;
 
+    private const string System = "\"[" + NativeSystemFolder + "]";
+
     /// <param name="index">Which INF of the package (1, 2, ...): names the actions.</param>
     /// <param name="infFile">The INF's File key (and its component's).</param>
-    /// <param name="infDirectory">The Directory key of the INF's folder.</param>
-    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, string infDirectory, ref int removal, ref int install)
+    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, ref int removal, ref int install)
     {
-        var removing = $"${infFile}=2";
-        var installing = $"${infFile}=3";
-        var system = $"\"[{SystemFolder}]";
-        var actions = new List<InstallerAction>();
-        var removeSteps = new List<(string Name, string Source, string Target)>();
-        var installSteps = new List<(string Name, string Source, string Target)>();
+        var removing = new Steps($"${infFile}=2");
+        var installing = new Steps($"${infFile}=3");
 
         if (plan.Kind == DriverInstallKind.PlugAndPlay)
         {
-            // The store publishes the package as %windir%\INF\oemNN.inf, a byte-for-byte copy of the INF (how
-            // SetupCopyOEMInf tells a package it already has): the copy identical to the installed INF is ours, whatever
-            // its name and whatever language pnputil's listing would be in.
-            removeSteps.Add(($"WdkRemoveDriver{index}", SystemFolder,
-                $"{system}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @(fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force)\""));
-
-            // pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart
-            // needed. An EXE action fails on any code but 0, so cmd maps the three to 0 and the rest to 1.
-            installSteps.Add(($"WdkAddDriver{index}", SystemFolder,
-                $"{system}cmd.exe\" /d /c \"pnputil.exe /add-driver \"[#{infFile}]\" /install & if errorlevel 3011 (exit 1) else if errorlevel 3010 (exit 0) " +
-                "else if errorlevel 260 (exit 1) else if errorlevel 259 (exit 0) else if errorlevel 1 (exit 1) else if errorlevel 0 (exit 0) else exit 1\""));
+            removing.Add($"WdkRemoveDriver{index}", StoreRemoval(infFile), checkExit: false, undo: ($"WdkRestoreDriver{index}", AddDriver(infFile)));
+            installing.Add($"WdkAddDriver{index}", AddDriver(infFile), checkExit: true, undo: ($"WdkUndoAddDriver{index}", StoreRemoval(infFile)));
         }
         else
         {
-            for (var i = 0; i < plan.Services.Count; i++)
+            foreach (var (service, i) in plan.Services.Select((s, i) => (s, i + 1)))
             {
-                removeSteps.Add(($"WdkStopService{index}_{i + 1}", SystemFolder, $"{system}sc.exe\" stop {plan.Services[i]}"));
+                removing.Add($"WdkStopService{index}_{i}", $"{System}sc.exe\" stop \"{service.Name}\"", checkExit: false, undo: ($"WdkRestartService{index}_{i}", StartService(service.Name)));
+            }
+
+            // One partner for the removal's steps: installing the driver again puts back its files, services and store copy.
+            var reinstall = ($"WdkReinstallDriver{index}", HinfSection(plan.InstallSection!, infFile));
+            if (plan.UninstallSection is not null)
+            {
+                removing.Add($"WdkUninstallDriver{index}", HinfSection(plan.UninstallSection, infFile), checkExit: false, undo: reinstall);
+            }
+            else
+            {
+                foreach (var (service, i) in plan.Services.Select((s, i) => (s, i + 1)))
+                {
+                    removing.Add($"WdkDeleteService{index}_{i}", $"{System}sc.exe\" delete \"{service.Name}\"", checkExit: false, undo: i == 1 ? reinstall : null);
+                }
+            }
+
+            // Since Windows 10 1903 InstallHinfSection stages a primitive INF into the driver store: take that copy out too.
+            removing.Add($"WdkRemoveStoreCopy{index}", StoreRemoval(infFile), checkExit: false, undo: plan.UninstallSection is null && plan.Services.Count == 0 ? reinstall : null);
+
+            // The install's partners, in the order the rollback runs them backwards: [DefaultUninstall], then each
+            // service stopped, deleted and its binary deleted (what a rollback without the INF still can), then the store copy.
+            installing.Undo($"WdkUndoStoreCopy{index}", StoreRemoval(infFile));
+            foreach (var (service, i) in plan.Services.Select((s, i) => (s, i + 1)))
+            {
+                installing.Undo($"WdkUndoService{index}_{i}", DeleteService(service));
             }
 
             if (plan.UninstallSection is not null)
             {
-                removeSteps.Add(($"WdkUninstallDriver{index}", infDirectory, HinfSection(plan.UninstallSection, infFile)));
+                installing.Undo($"WdkUndoInstallDriver{index}", HinfSection(plan.UninstallSection, infFile));
             }
-            else
+
+            installing.Add($"WdkInstallDriver{index}", HinfSection(plan.InstallSection!, infFile), checkExit: true);
+            foreach (var (service, i) in plan.Services.Select((s, i) => (s, i + 1)))
             {
-                for (var i = 0; i < plan.Services.Count; i++)
-                {
-                    removeSteps.Add(($"WdkDeleteService{index}_{i + 1}", SystemFolder, $"{system}sc.exe\" delete {plan.Services[i]}"));
-                }
-            }
-
-            installSteps.Add(($"WdkInstallDriver{index}", infDirectory, HinfSection(plan.InstallSection!, infFile)));
-            for (var i = 0; i < plan.Services.Count; i++)
-            {
-                // 1056: already running (an earlier install left it so); any other code but 0 fails the install.
-                installSteps.Add(($"WdkStartService{index}_{i + 1}", SystemFolder,
-                    $"{system}cmd.exe\" /d /c \"sc.exe start {plan.Services[i]} & if errorlevel 1057 (exit 1) else if errorlevel 1056 (exit 0) else if errorlevel 1 (exit 1) else if errorlevel 0 (exit 0) else exit 1\""));
+                installing.Add($"WdkStartService{index}_{i}", StartService(service.Name), checkExit: true);
             }
         }
 
-        foreach (var (name, source, target) in removeSteps)
-        {
-            actions.Add(new InstallerAction(name, Deferred | Continue, source, target, removing, removal++));
-        }
-
-        // Rollback actions run in reverse order: scheduled last step first, so the undo runs in the removal's order.
-        for (var i = removeSteps.Count - 1; i >= 0; i--)
-        {
-            var (name, source, target) = removeSteps[i];
-            actions.Add(new InstallerAction("WdkUndo" + name.Substring(3), Deferred | Continue | Rollback, source, target, installing, install++));
-        }
-
-        foreach (var (name, source, target) in installSteps)
-        {
-            actions.Add(new InstallerAction(name, Deferred, source, target, installing, install++));
-        }
-
+        var actions = removing.Sequence(ref removal).Concat(installing.Sequence(ref install)).ToList();
         return actions;
     }
 
+    /// <summary>
+    /// The store publishes the package as %windir%\INF\oemNN.inf, a byte-for-byte copy of the INF (how SetupCopyOEMInf
+    /// tells a package it already has): the copy identical to the installed INF is ours, whatever its name and whatever
+    /// language pnputil's listing would be in.
+    /// </summary>
+    private static string StoreRemoval(string infFile) =>
+        $"{System}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @(fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force)\"";
+
+    /// <summary>
+    /// pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart needed.
+    /// An EXE action fails on any code but 0, so cmd maps the three to 0 and the rest to 1. Each test is in its own
+    /// parentheses: an unparenthesized <c>if</c> would take every command after it on the line as its own.
+    /// </summary>
+    private static string AddDriver(string infFile) =>
+        $"{System}cmd.exe\" /d /c \"pnputil.exe /add-driver \"[#{infFile}]\" /install&(if errorlevel 3011 exit 1)&(if errorlevel 3010 exit 0)&(if errorlevel 260 exit 1)&(if errorlevel 259 exit 0)&(if errorlevel 1 exit 1)\"";
+
+    /// <summary>1056: already running (an earlier install left it so); any other code but 0 fails the install.</summary>
+    private static string StartService(string name) =>
+        $"{System}cmd.exe\" /d /c \"sc.exe start \"{name}\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)&(if errorlevel 1 exit 1)\"";
+
+    private static string DeleteService(DriverInstallService service) =>
+        $"{System}cmd.exe\" /d /c \"sc.exe stop \"{service.Name}\"&sc.exe delete \"{service.Name}\"" +
+        (service.Binary is null ? "\"" : $"&del /f /q \"{service.Binary}\"\"");
+
+    /// <summary>InstallHinfSection takes the rest of its command line as the INF's path, spaces included, and no quotes.</summary>
     private static string HinfSection(string section, string infFile) =>
-        $"\"[{SystemFolder}]rundll32.exe\" setupapi.dll,InstallHinfSection {section} 128 [#{infFile}]";
+        $"{System}rundll32.exe\" setupapi.dll,InstallHinfSection {section} 128 [#{infFile}]";
+
+    /// <summary>The steps of one direction (install or removal) and their rollback partners, in the order they are scheduled.</summary>
+    private sealed class Steps
+    {
+        private readonly string condition;
+        private readonly List<(string Name, int Type, string Target)> scheduled = new();
+
+        public Steps(string condition) => this.condition = condition;
+
+        /// <param name="checkExit">Whether the step's failure fails the install; removal steps never do.</param>
+        /// <param name="undo">The rollback partner, scheduled right before the step.</param>
+        public void Add(string name, string target, bool checkExit, (string Name, string Target)? undo = null)
+        {
+            if (undo is { } partner)
+            {
+                Undo(partner.Name, partner.Target);
+            }
+
+            scheduled.Add((name, checkExit ? Deferred : Deferred | Continue, target));
+        }
+
+        /// <summary>A rollback step whose exit code is not checked: a rollback does what it can.</summary>
+        public void Undo(string name, string target) => scheduled.Add((name, Deferred | Continue | Rollback, target));
+
+        public IEnumerable<InstallerAction> Sequence(ref int next)
+        {
+            var actions = new List<InstallerAction>();
+            foreach (var (name, type, target) in scheduled)
+            {
+                actions.Add(new InstallerAction(name, type, NativeSystemFolder, target, condition, next++));
+            }
+
+            return actions;
+        }
+    }
 }

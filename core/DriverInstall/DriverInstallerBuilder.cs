@@ -103,7 +103,12 @@ public static class DriverInstallerBuilder
         for (var i = 0; i < infs.Count; i++)
         {
             var plan = DriverInstallPlan.For(infs[i].Source, architecture);
-            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, infs[i].Directory, ref removal, ref install));
+            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, ref removal, ref install));
+        }
+
+        if (removal >= 3500)
+        {
+            throw Invalid($"The package's {infs.Count} INFs need {removal - DriverInstallActions.RemovalSequence} removal steps; an installer has room for {3500 - DriverInstallActions.RemovalSequence} before RemoveFiles.");
         }
 
         if (install >= 5000)
@@ -175,12 +180,18 @@ public static class DriverInstallerBuilder
         return InstallerDatabase.Write(tables, new[] { new CompoundFileStream(InstallerStreamName.Encode(CabinetStream), cabinetBytes) }, summary);
     }
 
-    /// <summary>The standard actions of a per-machine install (the Windows Installer SDK's sequence numbers); RemoveExistingProducts right after InstallValidate.</summary>
+    /// <summary>
+    /// The standard actions of a per-machine install (the Windows Installer SDK's sequence numbers). RemoveExistingProducts
+    /// right after InstallInitialize, before any action writes to the script: the old product's removal is then part of
+    /// this install's transaction, and a failure of the new version rolls it back with the rest (its files restored,
+    /// its driver installed and started again by the removal's rollback partners). Before InstallInitialize, WiX's
+    /// default, a failed upgrade leaves neither version.
+    /// </summary>
     private static readonly (string Action, int Sequence)[] ExecuteSequence =
     {
         ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
-        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("InstallValidate", 1400), ("RemoveExistingProducts", 1401),
-        ("InstallInitialize", 1500), ("ProcessComponents", 1600), ("UnpublishFeatures", 1800), ("RemoveEnvironmentStrings", 3300),
+        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("InstallValidate", 1400),
+        ("InstallInitialize", 1500), ("RemoveExistingProducts", 1501), ("ProcessComponents", 1600), ("UnpublishFeatures", 1800), ("RemoveEnvironmentStrings", 3300),
         ("RemoveFiles", 3500), ("RemoveFolders", 3600), ("CreateFolders", 3700), ("InstallFiles", 4000), ("WriteEnvironmentStrings", 5200),
         ("RegisterUser", 6000), ("RegisterProduct", 6100), ("PublishFeatures", 6300), ("PublishProduct", 6400), ("InstallFinalize", 6600),
     };
@@ -262,7 +273,7 @@ public static class DriverInstallerBuilder
             this.architecture = architecture;
             Directories.Add(new object?[] { "TARGETDIR", null, "SourceDir" });
             Directories.Add(new object?[] { "ProgramFiles64Folder", "TARGETDIR", "." });
-            Directories.Add(new object?[] { DriverInstallActions.SystemFolder, "TARGETDIR", "." });
+            Directories.Add(new object?[] { DriverInstallActions.NativeSystemFolder, "TARGETDIR", "." });
             var segments = installFolder.Replace('/', '\\').Split('\\').Where(s => s.Length > 0).ToList();
             if (segments.Count == 0 || segments.Any(s => s is "." or ".." || s.IndexOfAny(Path.GetInvalidFileNameChars().Concat(new[] { '|', ':', '*', '?', '"', '<', '>' }).ToArray()) >= 0))
             {

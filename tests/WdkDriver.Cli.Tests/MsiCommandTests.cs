@@ -32,7 +32,8 @@ public class MsiCommandTests : IDisposable
         Assert.Equal(
             new[] { "ProgramFiles64Folder/Contoso/Hello/driver/hello.inf\t" + Inf.Length, $"ProgramFiles64Folder/Contoso/Hello/driver/hello.sys\t{new FileInfo(temp.Combine("pkg", "driver", "amd64", "hello.sys")).Length}", "ProgramFiles64Folder/Contoso/Hello/hello-client.exe\t24" },
             list.Output.Trim().Split('\n').Order(StringComparer.Ordinal));
-        Assert.Contains("CustomAction\t7", tables.Output);
+        // The install location; stop, delete, store removal and their partners; install, start and theirs.
+        Assert.Contains("CustomAction\t10", tables.Output);
         Assert.True(extracted.ExitCode == 0, extracted.ToString());
         Assert.Equal(File.ReadAllBytes(temp.Combine("pkg", "driver", "amd64", "hello.sys")), File.ReadAllBytes(temp.Combine("out", "ProgramFiles64Folder", "Contoso", "Hello", "driver", "hello.sys")));
         var (code, output) = ToolProcess.Run(temp.Path, "msiinfo", new[] { "export", msi, "Property" });

@@ -45,17 +45,19 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains("_dir_driver\tINSTALLDIR\tdriver", directories);
 
         // The legacy INF: stop the service and run [DefaultUninstall.NTamd64] on removal, [DefaultInstall.NTamd64] then
-        // sc start on install, with rollback actions undoing the install.
+        // sc start on install, each step preceded by its rollback partner; every action works from System32.
         var actions = Rows(Msiinfo("export", msi, "CustomAction"));
-        Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop Hello\t", actions);
-        Assert.Contains("WdkUninstallDriver1\t3170\t_dir_driver\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkInstallDriver1\t3106\t_dir_driver\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start Hello & if errorlevel 1057 (exit 1) else if errorlevel 1056 (exit 0) else if errorlevel 1 (exit 1) else if errorlevel 0 (exit 0) else exit 1\"\t", actions);
-        Assert.Contains(actions, r => r.StartsWith("WdkUndoUninstallDriver1\t3426\t", StringComparison.Ordinal));
+        Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop \"Hello\"\t", actions);
+        Assert.Contains("WdkUninstallDriver1\t3170\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
+        Assert.Contains("WdkInstallDriver1\t3106\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
+        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start \"Hello\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)&(if errorlevel 1 exit 1)\"\t", actions);
+        // Rolling the install back works without the INF: the service stopped and deleted, its binary deleted.
+        Assert.Contains("WdkUndoService1_1\t3426\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe stop \"Hello\"&sc.exe delete \"Hello\"&del /f /q \"[System64Folder]drivers\\hello.sys\"\"\t", actions);
+        Assert.Contains("WdkReinstallDriver1\t3426\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
         var sequence = Rows(Msiinfo("export", msi, "InstallExecuteSequence"));
-        Assert.Contains("WdkStopService1_1\t$_driver_hello_inf=2\t3400", sequence);
-        Assert.Contains("WdkInstallDriver1\t$_driver_hello_inf=3\t4003", sequence);
-        Assert.Contains("RemoveExistingProducts\t\t1401", sequence);
+        Assert.Contains("WdkStopService1_1\t$_driver_hello_inf=2\t3401", sequence);
+        Assert.Contains("WdkInstallDriver1\t$_driver_hello_inf=3\t4004", sequence);
+        Assert.Contains("RemoveExistingProducts\t\t1501", sequence);
         Assert.Contains("WdkClientPath\t=-*PATH\t[~];[INSTALLDIR]\t_hello_client_exe", Rows(Msiinfo("export", msi, "Environment")));
 
         // Every column of every table has its validation rule, keys and categories as the Windows Installer SDK's schema.
@@ -99,6 +101,37 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.NotEqual(firstProduct, nextProduct);
         Assert.Equal(firstComponents, nextComponents);
         Assert.NotEqual(Summary(first), Summary(next));
+    }
+
+    [Theory]
+    [InlineData(true, "R:WdkRestartService1_1 WdkStopService1_1 R:WdkReinstallDriver1 WdkUninstallDriver1 WdkRemoveStoreCopy1", "R:WdkUndoStoreCopy1 R:WdkUndoService1_1 R:WdkUndoInstallDriver1 WdkInstallDriver1 WdkStartService1_1")]
+    [InlineData(false, "R:WdkRestartService1_1 WdkStopService1_1 R:WdkReinstallDriver1 WdkDeleteService1_1 WdkRemoveStoreCopy1", "R:WdkUndoStoreCopy1 R:WdkUndoService1_1 WdkInstallDriver1 WdkStartService1_1")]
+    public void Every_step_that_changes_the_machine_has_a_rollback_partner_before_it_and_the_old_version_goes_inside_the_transaction(bool uninstallSection, string removal, string install)
+    {
+        var inx = File.ReadAllText(Path.Combine(RepositoryPaths.Samples, "PrebuiltDriver", "hello.inx"));
+        if (!uninstallSection)
+        {
+            inx = inx.Replace("[DefaultUninstall.NT$ARCH$]\nDelFiles = Hello.Files\n", string.Empty).Replace("[DefaultUninstall.NT$ARCH$.Services]\nDelService = Hello,0x200\n", string.Empty);
+            Assert.DoesNotContain("DefaultUninstall", inx);
+        }
+
+        var database = InstallerDatabaseReader.Read(CompoundFile.Read(DriverInstallerBuilder.Build(HelloPackage.Create(temp.Combine("package"), inx), HelloPackage.Settings()), "hello.msi"), "hello.msi");
+        var types = database.Table("CustomAction")!.Rows.ToDictionary(r => (string)r[0]!, r => Convert.ToInt32(r[1], System.Globalization.CultureInfo.InvariantCulture));
+        var sequence = database.Table("InstallExecuteSequence")!.Rows
+            .Select(r => (Action: (string)r[0]!, Condition: (string?)r[1], Sequence: Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(r => r.Sequence)
+            .ToList();
+        string Steps(string condition) => string.Join(" ", sequence.Where(r => r.Condition == condition).Select(r => ((types[r.Action] & 0x100) != 0 ? "R:" : string.Empty) + r.Action));
+
+        // Removal steps before RemoveFiles (3500), install steps after InstallFiles (4000); a partner before its step.
+        Assert.Equal(removal, Steps("$_driver_hello_inf=2"));
+        Assert.Equal(install, Steps("$_driver_hello_inf=3"));
+        Assert.All(sequence.Where(r => r.Condition == "$_driver_hello_inf=2"), r => Assert.InRange(r.Sequence, 3400, 3499));
+        Assert.All(sequence.Where(r => r.Condition == "$_driver_hello_inf=3"), r => Assert.InRange(r.Sequence, 4001, 4999));
+        // RemoveExistingProducts right after InstallInitialize, before the first action that writes to the script.
+        var order = sequence.Select(r => r.Action).ToList();
+        Assert.Equal(order.IndexOf("InstallInitialize") + 1, order.IndexOf("RemoveExistingProducts"));
+        Assert.Equal(order.IndexOf("RemoveExistingProducts") + 1, order.IndexOf("ProcessComponents"));
     }
 
     [Theory]

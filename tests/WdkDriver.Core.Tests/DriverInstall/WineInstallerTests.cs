@@ -80,6 +80,68 @@ public sealed class WineInstallerTests : IDisposable
     }
 
     [WineFact]
+    public void A_removal_that_fails_after_the_driver_was_removed_installs_it_again_and_starts_it()
+    {
+        // The removal's rollback partners are what puts the old version back when an upgrade fails on Windows (the
+        // old product's removal runs inside the upgrade's transaction). Wine runs RemoveExistingProducts as a msiexec
+        // of its own that commits, and rolls a removal back by installing the files again from the package's source,
+        // which it cannot once RemoveFiles ran; so the partners are proved by a removal that fails after the driver's
+        // removal and before RemoveFiles. msitools' msibuild adds the failing step, as a package author's action would be.
+        // The Windows job proves the failed upgrade itself (eng/check-installers.ps1).
+        var msi = temp.Combine("hello-1.0.0.msi");
+        DriverInstallerBuilder.Write(msi, HelloPackage.Create(temp.Combine("package")), HelloPackage.Settings("1.0.0"));
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q",
+            "INSERT INTO `CustomAction` (`Action`, `Type`, `Source`, `Target`) VALUES ('TestFailRemoval', 3106, 'System64Folder', '\"[System64Folder]cmd.exe\" /c exit 1')");
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q",
+            "INSERT INTO `InstallExecuteSequence` (`Action`, `Condition`, `Sequence`) VALUES ('TestFailRemoval', 'REMOVE=\"ALL\"', 3490)");
+        var code = ProductCode(msi);
+        var driverFile = Path.Combine("windows", "system32", "drivers", "hello.sys");
+
+        using var wine = new WinePrefix();
+        var installed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn", "echo @@install %ERRORLEVEL%", "sc query Hello");
+        Assert.Contains("@@install 0", installed);
+        Assert.Contains("RUNNING", installed);
+        var failed = wine.Session(
+            $"start /wait msiexec /x {code} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("remove.log"))}",
+            "echo @@remove %ERRORLEVEL%",
+            "sc query Hello",
+            @"""C:\Program Files\Contoso\Hello Driver\hello-client.exe""",
+            "echo @@client %ERRORLEVEL%");
+        var log = Log("remove.log");
+        // Windows says 1603; wine 1627.
+        Assert.False(failed.Contains("@@remove 0"), failed + log);
+        Assert.True(log.Contains("WdkUninstallDriver1") && log.Contains("WdkReinstallDriver1") && log.Contains("WdkRestartService1_1"), log);
+        Assert.True(failed.Contains("RUNNING"), failed + log);
+        Assert.True(failed.Contains("Hello from the kernel (22 bytes)"), failed + log);
+        Assert.True(File.Exists(Path.Combine(wine.DriveC, driverFile)), "the driver file is back");
+        // Wine's rollback unregisters the product (the Programs and Features entry is gone); Windows restores it.
+    }
+
+    [WineFact]
+    public void A_first_install_whose_driver_cannot_load_leaves_nothing_behind()
+    {
+        var broken = HelloPackage.Create(temp.Combine("broken"));
+        File.WriteAllText(broken.Single(f => f.PackagePath.EndsWith("hello.sys", StringComparison.Ordinal)).Source, "not a driver");
+        var msi = temp.Combine("hello-1.0.0.msi");
+        DriverInstallerBuilder.Write(msi, broken, HelloPackage.Settings("1.0.0"));
+
+        using var wine = new WinePrefix();
+        var failed = wine.Session(
+            $"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("install.log"))}",
+            "echo @@install %ERRORLEVEL%",
+            "reg query HKLM\\System\\CurrentControlSet\\Services\\Hello",
+            "echo @@service %ERRORLEVEL%",
+            $"reg query \"{Uninstall}{ProductCode(msi)}\"",
+            "echo @@entry %ERRORLEVEL%");
+        var log = Log("install.log");
+        Assert.False(failed.Contains("@@install 0"), failed + log);
+        Assert.True(failed.Contains("@@service 1"), failed + log);
+        Assert.Contains("@@entry 1", failed);
+        Assert.False(File.Exists(Path.Combine(wine.DriveC, "windows", "system32", "drivers", "hello.sys")), "the driver file was taken back" + log);
+        Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Contoso", "Hello Driver", "driver")), "the files were rolled back");
+    }
+
+    [WineFact]
     public void A_PnP_driver_goes_through_pnputil_and_its_removal_runs_the_store_lookup_that_Windows_runs()
     {
         // Microsoft's attested Mullvad split-tunnel package: a PnP INF (models under [Manufacturer]).
@@ -133,7 +195,7 @@ public sealed class WineInstallerTests : IDisposable
         var failed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("failed.log"))}", "echo @@install %ERRORLEVEL%", $"reg query \"{Uninstall}{code}\"", "echo @@entry %ERRORLEVEL%");
         Assert.DoesNotContain("@@install 0", failed);
         // The rollback action that takes the half-installed package out of the store again ran.
-        Assert.Contains("WdkUndoRemoveDriver1", Log("failed.log"));
+        Assert.Contains("WdkUndoAddDriver1", Log("failed.log"));
         Assert.Contains("@@entry 1", failed);
         Assert.False(File.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver", "mullvad-split-tunnel.inf")), "the files were rolled back");
         Assert.Contains(File.ReadAllLines(Path.Combine(wine.DriveC, "pnputil.log")), l => l.Contains("/add-driver"));
