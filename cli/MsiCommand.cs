@@ -28,14 +28,15 @@ internal static class MsiCommand
         var product = new Option<string>("--product") { Description = "The product's name.", Required = true };
         var version = new Option<string>("--version") { Description = "major.minor.patch (a suffix such as -beta is dropped).", Required = true };
         var architecture = new Option<string?>("--arch") { Description = "amd64 or arm64; needed when the package has drivers for both." };
-        var upgradeCode = new Option<string?>("--upgrade-code") { Description = "The product line's GUID; default: derived from --product." };
+        var upgradeCode = new Option<string?>("--upgrade-code") { Description = "The product line's GUID; default: derived from --package-id." };
+        var packageId = new Option<string?>("--package-id") { Description = "The product line's name, from which the default upgrade code is derived as the SDK derives it from PackageId; default: --product." };
         var installFolder = new Option<string?>("--install-folder") { Description = "The folder under Program Files; default: <manufacturer>\\<product>, or <product> when the two are the same." };
         var addToPath = new Option<bool>("--add-to-path") { Description = "Put the client's folder on the machine's PATH." };
         var license = new Option<FileInfo?>("--license") { Description = "A license text installed beside the client." };
 
         var command = new Command("create", "Writes a reproducible .msi (codes derived from the inputs, times from SOURCE_DATE_EPOCH, else the commit); sign it with 'wdkdriver sign'.")
         {
-            folder, output, manufacturer, product, version, architecture, upgradeCode, installFolder, addToPath, license,
+            folder, output, manufacturer, product, version, architecture, upgradeCode, packageId, installFolder, addToPath, license,
         };
         command.SetAction(parse => reporter.Run(() =>
         {
@@ -55,7 +56,7 @@ internal static class MsiCommand
                     : $"'{root}' has drivers for {string.Join(" and ", architectures)}: choose one with --arch.")));
             var code = parse.GetValue(upgradeCode);
             var productName = parse.GetValue(product)!;
-            var upgrade = code is null ? DriverInstallerBuilder.UpgradeCodeFor(productName)
+            var upgrade = code is null ? DriverInstallerBuilder.UpgradeCodeFor(parse.GetValue(packageId) ?? productName)
                 : Guid.TryParse(code, out var parsed) ? parsed
                 : throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, $"--upgrade-code '{code}' is not a GUID."));
             var time = CabinetTime.For(root, Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), new ProcessRunner());

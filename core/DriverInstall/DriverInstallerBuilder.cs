@@ -48,7 +48,10 @@ public static class DriverInstallerBuilder
             .OrderBy(a => a, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The upgrade code of a product line named <paramref name="name"/>, when none is given: the same for every version.</summary>
+    /// <summary>
+    /// The upgrade code of a product line, when none is given: the same for every version, and the same from the SDK
+    /// (its PackageId) and the command (its --package-id, else --product).
+    /// </summary>
     public static Guid UpgradeCodeFor(string name) => NameBasedGuid.Create("upgrade|" + name.ToLowerInvariant());
 
     public static void Write(string destination, IReadOnlyList<PackageFile> package, DriverInstallerSettings settings) =>
@@ -92,7 +95,9 @@ public static class DriverInstallerBuilder
             throw Invalid($"The package has no driver for {architecture} (no .inf under driver/{architecture}/): build that platform first, or make the installer for another.");
         }
 
-        var productCode = NameBasedGuid.Braced(NameBasedGuid.Create($"product|{upgradeCode}|{architecture}|{version}"));
+        // The whole version, fourth number and label included: 0.1.12-g3f2a1b and 0.1.12 are two products of one
+        // ProductVersion, and the second replaces the first (VersionMax inclusive) instead of failing with 1638.
+        var productCode = NameBasedGuid.Braced(NameBasedGuid.Create($"product|{upgradeCode}|{architecture}|{settings.Version.Trim()}"));
         var actions = new List<InstallerAction>
         {
             // Programs and Features shows where the product is.
@@ -152,13 +157,15 @@ public static class DriverInstallerBuilder
             new("Media", StandardTables.Media, new[] { new object?[] { 1, files.Count, null, "#" + CabinetStream, null, null } }),
             new("Upgrade", StandardTables.Upgrade, new[]
             {
-                // Any older version is removed (its features' states carried over); a newer one only detected.
-                new object?[] { upgradeCode, null, version, null, 1, null, "WDK_UPGRADE_DETECTED" },
+                // Any older or same version of another build is removed (its features' states carried over:
+                // MigrateFeatures 1, VersionMaxInclusive 0x200); a newer one only detected.
+                new object?[] { upgradeCode, null, version, null, 1 | 0x200, null, "WDK_UPGRADE_DETECTED" },
                 new object?[] { upgradeCode, version, null, null, 2, null, "WDK_DOWNGRADE_DETECTED" },
             }),
             new("LaunchCondition", StandardTables.LaunchCondition, new[]
             {
                 new object?[] { "NOT WDK_DOWNGRADE_DETECTED", "A newer version of [ProductName] is already installed: uninstall it first to install this one." },
+                ArchitectureCondition(architecture),
             }),
             new("CustomAction", StandardTables.CustomAction, actions.Select(a => new object?[] { a.Name, a.Type, a.Source, a.Target, null }).ToList()),
             new("InstallExecuteSequence", StandardTables.Sequence, ExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence })
@@ -201,6 +208,19 @@ public static class DriverInstallerBuilder
         ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
         ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("ExecuteAction", 1300),
     };
+
+    /// <summary>
+    /// ARM64 Windows runs x64 programs but loads only ARM64 drivers; x64 Windows refuses an Arm64 package by its
+    /// Template, and the condition says which installer to take in either case. The native msiexec's environment
+    /// names the processor (PROCESSOR_ARCHITEW6432 where it runs emulated).
+    /// </summary>
+    private static object?[] ArchitectureCondition(string architecture)
+    {
+        const string Arm64 = "(%PROCESSOR_ARCHITECTURE~=\"ARM64\" OR %PROCESSOR_ARCHITEW6432~=\"ARM64\")";
+        return architecture == "arm64"
+            ? new object?[] { Arm64, "This installer of [ProductName] is for ARM64 Windows, and this Windows is not: install the x64 installer (its name ends in .amd64.msi)." }
+            : new object?[] { "NOT " + Arm64, "This installer of [ProductName] is for x64 Windows; an x64 driver does not load on ARM64 Windows: install the ARM64 installer (its name ends in .arm64.msi)." };
+    }
 
     /// <summary>
     /// ProductVersion: the first three numbers (Windows Installer compares only those), each within its range.

@@ -14,6 +14,24 @@ public class MsiCommandTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>
+    /// The default upgrade code is a promise to every installer already shipped: it must not change, and the command
+    /// derives it as the SDK does from PackageId (TaskTests pins the SDK's to the same value).
+    /// </summary>
+    [Fact]
+    public void The_default_upgrade_code_is_the_SDKs_for_the_same_package_id()
+    {
+        temp.Write("pkg/driver/amd64/hello.inf", Inf);
+        File.Copy(Path.Combine(RepositoryPaths.Samples, "PrebuiltDriver", "mingw", "hello.sys"), temp.Combine("pkg", "driver", "amd64", "hello.sys"));
+        foreach (var (name, options) in new[] { ("a.msi", new[] { "--product", "Hello Driver", "--package-id", "Contoso.Hello" }), ("b.msi", new[] { "--product", "Contoso.Hello" }) })
+        {
+            var result = Wdkdriver.Run(new[] { "msi", "create", temp.Combine("pkg"), "-o", temp.Combine(name), "--manufacturer", "Contoso", "--version", "1.0.0" }.Concat(options).ToArray());
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var upgrade = InstallerDatabaseReader.Read(temp.Combine(name)).Table("Property")!.Rows.Single(r => (string?)r[0] == "UpgradeCode")[1];
+            Assert.Equal("{797DA26A-6179-55F8-AEC8-0BB493BB4CCC}", upgrade);
+        }
+    }
+
     [MsitoolsFact]
     public void Create_list_extract_sign_and_verify_an_installer_and_msitools_agrees()
     {

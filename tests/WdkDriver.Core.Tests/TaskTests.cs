@@ -41,6 +41,25 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
+    public void CreateDriverInstaller_derives_the_upgrade_code_from_the_PackageId_as_the_command_does()
+    {
+        var package = DriverInstall.HelloPackage.Create(temp.Combine("package"));
+        var engine = new TestBuildEngine();
+        var task = new CreateDriverInstaller
+        {
+            BuildEngine = engine, ProjectFile = temp.Combine("Hello.proj"), DestinationPrefix = temp.Combine("Hello"),
+            Files = package.Select(f => (ITaskItem)new TaskItem(f.Source, new Dictionary<string, string> { ["PackagePath"] = f.PackagePath })).ToArray(),
+            Manufacturer = "Contoso", ProductName = "Hello Driver", Version = "1.0.0", PackageId = "Contoso.Hello", GitCommitDateTicks = "639000000000000000",
+        };
+
+        Assert.True(task.Execute(), engine.Log);
+
+        // Pinned: shipped installers carry it, and MsiCommandTests pins the command's to the same value.
+        var upgrade = WdkDriver.Core.Installer.InstallerDatabaseReader.Read(temp.Combine("Hello.amd64.msi")).Table("Property")!.Rows.Single(r => (string?)r[0] == "UpgradeCode")[1];
+        Assert.Equal("{797DA26A-6179-55F8-AEC8-0BB493BB4CCC}", upgrade);
+    }
+
+    [Fact]
     public void CargoBuild_without_Cargo_toml_is_WDK1001_at_the_project_file()
     {
         var engine = new TestBuildEngine();

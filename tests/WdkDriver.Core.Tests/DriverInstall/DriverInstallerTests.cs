@@ -103,6 +103,22 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.NotEqual(Summary(first), Summary(next));
     }
 
+    [Fact]
+    public void Two_builds_of_one_three_number_version_are_two_products_and_the_later_replaces_the_earlier()
+    {
+        var package = HelloPackage.Create(temp.Combine("package"));
+        var build = InstallerDatabaseReader.Read(CompoundFile.Read(DriverInstallerBuilder.Build(package, HelloPackage.Settings("1.0.0-g3f2a1b")), "a.msi"), "a.msi");
+        var release = InstallerDatabaseReader.Read(CompoundFile.Read(DriverInstallerBuilder.Build(package, HelloPackage.Settings("1.0.0")), "b.msi"), "b.msi");
+        string Property(InstallerDatabaseReader database, string name) => (string)database.Table("Property")!.Rows.Single(r => (string?)r[0] == name)[1]!;
+
+        Assert.Equal(Property(build, "ProductVersion"), Property(release, "ProductVersion"));
+        Assert.NotEqual(Property(build, "ProductCode"), Property(release, "ProductCode"));
+        // Older and same versions are found and removed (VersionMaxInclusive), so installing one over the other upgrades.
+        var upgrade = release.Table("Upgrade")!.Rows.Single(r => (string?)r[6] == "WDK_UPGRADE_DETECTED");
+        Assert.Equal("1.0.0", upgrade[2]);
+        Assert.Equal(0x201, Convert.ToInt32(upgrade[4], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData(true, "R:WdkRestartService1_1 WdkStopService1_1 R:WdkReinstallDriver1 WdkUninstallDriver1 WdkRemoveStoreCopy1", "R:WdkUndoStoreCopy1 R:WdkUndoService1_1 R:WdkUndoInstallDriver1 WdkInstallDriver1 WdkStartService1_1")]
     [InlineData(false, "R:WdkRestartService1_1 WdkStopService1_1 R:WdkReinstallDriver1 WdkDeleteService1_1 WdkRemoveStoreCopy1", "R:WdkUndoStoreCopy1 R:WdkUndoService1_1 WdkInstallDriver1 WdkStartService1_1")]

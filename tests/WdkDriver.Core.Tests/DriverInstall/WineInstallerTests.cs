@@ -80,6 +80,49 @@ public sealed class WineInstallerTests : IDisposable
     }
 
     [WineFact]
+    public void A_release_replaces_a_build_of_its_version_and_an_x64_installer_stops_on_ARM64()
+    {
+        var package = HelloPackage.Create(temp.Combine("package"));
+        var build = temp.Combine("hello-1.0.0-g3f2a1b.msi");
+        var release = temp.Combine("hello-1.0.0.msi");
+        var next = temp.Combine("hello-1.1.0.msi");
+        DriverInstallerBuilder.Write(build, package, HelloPackage.Settings("1.0.0-g3f2a1b"));
+        DriverInstallerBuilder.Write(release, package, HelloPackage.Settings("1.0.0"));
+        DriverInstallerBuilder.Write(next, package, HelloPackage.Settings("1.1.0"));
+
+        using var wine = new WinePrefix();
+        var replaced = wine.Session(
+            $"start /wait msiexec /i {WinePrefix.WindowsPath(build)} /qn",
+            "echo @@build %ERRORLEVEL%",
+            $"start /wait msiexec /i {WinePrefix.WindowsPath(release)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("release.log"))}",
+            "echo @@release %ERRORLEVEL%",
+            $"reg query \"{Uninstall}{ProductCode(build)}\"",
+            "echo @@build-entry %ERRORLEVEL%",
+            $"reg query \"{Uninstall}{ProductCode(release)}\"",
+            "echo @@release-entry %ERRORLEVEL%");
+        Assert.Contains("@@build 0", replaced);
+        Assert.True(replaced.Contains("@@release 0"), replaced + Log("release.log"));
+        Assert.Contains("@@build-entry 1", replaced);
+        Assert.Contains("@@release-entry 0", replaced);
+
+        // An ARM64 machine's msiexec: the x64 installer stops before any change, naming the one to take.
+        var refused = wine.Session(
+            "set PROCESSOR_ARCHITECTURE=ARM64",
+            $"start /wait msiexec /i {WinePrefix.WindowsPath(next)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("arm64.log"))}",
+            "echo @@arm64 %ERRORLEVEL%",
+            $"reg query \"{Uninstall}{ProductCode(release)}\" /v DisplayVersion",
+            "echo @@kept %ERRORLEVEL%");
+        var log = Log("arm64.log");
+        Assert.False(refused.Contains("@@arm64 0"), refused + log);
+        // Windows logs the condition's text as the error (wine shows it only with a UI) and LaunchConditions as 3.
+        Assert.Matches(@"Action ended [0-9:]+: LaunchConditions\. Return value [03]\.", log);
+        Assert.DoesNotContain("InstallFiles", log);
+        var condition = InstallerDatabaseReader.Read(next).Table("LaunchCondition")!.Rows.Single(r => ((string)r[0]!).Contains("ARM64", StringComparison.Ordinal));
+        Assert.Contains("an x64 driver does not load on ARM64 Windows: install the ARM64 installer", (string)condition[1]!);
+        Assert.Contains("@@kept 0", refused);
+    }
+
+    [WineFact]
     public void A_removal_that_fails_after_the_driver_was_removed_installs_it_again_and_starts_it()
     {
         // The removal's rollback partners are what puts the old version back when an upgrade fails on Windows (the
