@@ -90,6 +90,7 @@ public static class ErrorCodes
     public const string InstallerSettingsInvalid = "WDK5050";
     public const string InstallerPackageInvalid = "WDK5051";
     public const string InstallerWriteFailed = "WDK5052";
+    public const string InstallerTableInvalid = "WDK5054";
     public const string SubmissionFolderInvalid = "WDK5030";
     public const string SubmissionPackageInvalid = "WDK5031";
     public const string SubmissionWithoutSymbols = "WDK5032";

@@ -110,15 +110,17 @@ public static class DriverInstallActions
 
     /// <summary>
     /// pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart needed.
-    /// An EXE action fails on any code but 0, so cmd maps the three to 0 and the rest to 1. Each test is in its own
-    /// parentheses: an unparenthesized <c>if</c> would take every command after it on the line as its own.
+    /// An EXE action fails on any code but 0, so cmd maps the three to 0, the other codes above 259 to 1, and leaves the
+    /// ones below as they are (cmd exits with the last error level). Each test is in its own parentheses: an
+    /// unparenthesized <c>if</c> would take every command after it on the line as its own. The whole command fits the
+    /// CustomAction table's Target column (255 characters).
     /// </summary>
     private static string AddDriver(string infFile) =>
-        $"{System}cmd.exe\" /d /c \"pnputil.exe /add-driver \"[#{infFile}]\" /install&(if errorlevel 3011 exit 1)&(if errorlevel 3010 exit 0)&(if errorlevel 260 exit 1)&(if errorlevel 259 exit 0)&(if errorlevel 1 exit 1)\"";
+        $"{System}cmd.exe\" /d /c \"pnputil.exe /add-driver \"[#{infFile}]\" /install&(if errorlevel 3011 exit 1)&(if errorlevel 3010 exit 0)&(if errorlevel 260 exit 1)&(if errorlevel 259 exit 0)\"";
 
-    /// <summary>1056: already running (an earlier install left it so); any other code but 0 fails the install.</summary>
+    /// <summary>1056: already running (an earlier install left it so); any other code but 0 fails the install (cmd exits with it).</summary>
     private static string StartService(string name) =>
-        $"{System}cmd.exe\" /d /c \"sc.exe start \"{name}\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)&(if errorlevel 1 exit 1)\"";
+        $"{System}cmd.exe\" /d /c \"sc.exe start \"{name}\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)\"";
 
     private static string DeleteService(DriverInstallService service) =>
         $"{System}cmd.exe\" /d /c \"sc.exe stop \"{service.Name}\"&sc.exe delete \"{service.Name}\"" +

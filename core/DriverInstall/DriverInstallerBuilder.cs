@@ -66,8 +66,9 @@ public static class DriverInstallerBuilder
 
         var architecture = settings.Architecture.ToLowerInvariant();
         var version = ProductVersion(settings.Version);
-        CheckText("manufacturer", settings.Manufacturer);
-        CheckText("product name", settings.ProductName);
+        // ProductName at most 63 (ICE16: Programs and Features); the manufacturer is a folder name too.
+        CheckText("manufacturer", settings.Manufacturer, 255);
+        CheckText("product name", settings.ProductName, 63);
         var upgradeCode = NameBasedGuid.Braced(settings.UpgradeCode);
 
         var layout = new Layout(upgradeCode, architecture, settings.InstallFolder);
@@ -180,8 +181,13 @@ public static class DriverInstallerBuilder
             tables.Add(new InstallerTable("Environment", StandardTables.Environment, new[] { new object?[] { "WdkClientPath", "=-*PATH", "[~];[INSTALLDIR]", clientFile.Key } }));
         }
 
-        // What validation tools check the rows against.
+        // What validation tools check the rows against, and the rows checked against it as ICE03 does.
         tables.Add(ValidationTable.For(tables));
+        if (InstallerTableCheck.Check(tables) is { Count: > 0 } findings)
+        {
+            throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerTableInvalid, $"The installer's tables would not hold what their columns declare: {string.Join("; ", findings.Take(5))}."));
+        }
+
         var cabinetBytes = cabinet.ToArray();
         var summary = new SummaryInformation(settings.ProductName, settings.Manufacturer, platform + ";1033", PackageCode(tables, cabinetBytes), settings.Time);
         return InstallerDatabase.Write(tables, new[] { new CompoundFileStream(InstallerStreamName.Encode(CabinetStream), cabinetBytes) }, summary);
@@ -265,11 +271,21 @@ public static class DriverInstallerBuilder
         return NameBasedGuid.Create("package|" + string.Concat(digest.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))));
     }
 
-    private static void CheckText(string what, string value)
+    private static void CheckText(string what, string value, int longest)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Any(c => c > 0xFF || char.IsControl(c)))
+        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl))
         {
-            throw Invalid($"The installer's {what} '{value}' must be given, in Latin-1 characters: the installer database is written in code page 1252.");
+            throw Invalid($"The installer's {what} must be given, on one line.");
+        }
+
+        if (CodePage1252.FirstUnrepresentable(value) is { } c)
+        {
+            throw Invalid($"The installer's {what} '{value}' has '{c}', which the installer database's code page (1252, Western European) cannot hold: use another character there.");
+        }
+
+        if (value.Length > longest)
+        {
+            throw Invalid($"The installer's {what} '{value}' is {value.Length} characters; Windows Installer takes at most {longest}: shorten it.");
         }
     }
 
@@ -300,6 +316,11 @@ public static class DriverInstallerBuilder
                 throw Invalid($"The install folder '{installFolder}' must be a relative folder under Program Files, such as 'Contoso\\Ping'.");
             }
 
+            if (CodePage1252.FirstUnrepresentable(installFolder) is { } c)
+            {
+                throw Invalid($"The install folder '{installFolder}' has '{c}', which the installer database's code page (1252, Western European) cannot hold: use another character there.");
+            }
+
             var parent = "ProgramFiles64Folder";
             for (var i = 0; i < segments.Count; i++)
             {
@@ -318,6 +339,14 @@ public static class DriverInstallerBuilder
         /// <param name="installPath">Relative to the install folder, with slashes.</param>
         public void Add(string source, string installPath)
         {
+            if (CodePage1252.FirstUnrepresentable(installPath) is { } c)
+            {
+                throw new WdkException(Diagnostic.Error(
+                    ErrorCodes.InstallerPackageInvalid,
+                    $"The package's file '{installPath}' has '{c}' in its name, which the installer database's code page (1252, Western European) cannot hold: rename it.",
+                    source));
+            }
+
             if (Files.Any(f => string.Equals(f.InstallPath, installPath, StringComparison.OrdinalIgnoreCase)))
             {
                 throw Invalid($"Two files want the same place '{installPath}' in the install folder.");

@@ -20,9 +20,6 @@ public static class InstallerDatabase
     /// <summary>The root storage's class id of an installer database.</summary>
     public static readonly Guid ClassId = new("000C1084-0000-0000-C000-000000000046");
 
-    /// <summary>Strings are written in code page 1252; ASCII is what every installer reads alike.</summary>
-    internal static readonly Encoding Text = Encoding.GetEncoding("iso-8859-1");
-
     private static readonly InstallerColumn[] TablesSchema = { InstallerColumn.S("Name", 64, key: true) };
 
     private static readonly InstallerColumn[] ColumnsSchema =
@@ -190,11 +187,13 @@ public static class InstallerDatabase
             var pool = new MemoryStream();
             var data = new MemoryStream();
             var header = new byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(header, 1252);
+            BinaryPrimitives.WriteUInt32LittleEndian(header, CodePage1252.Number);
             pool.Write(header, 0, 4);
             for (var i = 0; i < strings.Count; i++)
             {
-                var bytes = Text.GetBytes(strings[i]);
+                var bytes = CodePage1252.GetBytes(strings[i]) ?? throw new WdkException(Diagnostic.Error(
+                    ErrorCodes.InstallerTableInvalid,
+                    $"'{strings[i]}' has '{CodePage1252.FirstUnrepresentable(strings[i])}', which the installer database's code page (1252, Western European) cannot hold: use another character there."));
                 var slot = new byte[4];
                 if (bytes.Length > 0xFFFF)
                 {

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using WdkDriver.Core.CompoundFiles;
 using WdkDriver.Core.Diagnostics;
 
@@ -40,7 +41,9 @@ public sealed class InstallerDatabaseReader
             throw Malformed("its string pool is not whole 4-byte slots");
         }
 
-        referenceWidth = (BinaryPrimitives.ReadUInt32LittleEndian(pool) & 0x80000000) != 0 ? 3 : 2;
+        var header = BinaryPrimitives.ReadUInt32LittleEndian(pool);
+        referenceWidth = (header & 0x80000000) != 0 ? 3 : 2;
+        var text = Decoder((int)(header & 0x7FFFFFFF));
         var offset = 0L;
         for (var slot = 4; slot < pool.Length; slot += 4)
         {
@@ -58,7 +61,7 @@ public sealed class InstallerDatabaseReader
                 throw Malformed("its string pool names more bytes than its string data holds");
             }
 
-            strings.Add(InstallerDatabase.Text.GetString(data, (int)offset, (int)length));
+            strings.Add(text(data, (int)offset, (int)length));
             offset += length;
         }
 
@@ -187,6 +190,25 @@ public sealed class InstallerDatabaseReader
             _ => throw Malformed($"the {table} table's column {name} has a type (0x{type:X4}) no installer database uses"),
         };
         return new InstallerColumn(name, kind, kind is InstallerColumnKind.String or InstallerColumnKind.LocalizableString ? type & 0xFF : 0, nullable, key);
+    }
+
+    /// <summary>The pool's strings in its code page: 1252 (or 0, neutral, which the SDK reads as 1252), UTF-8, or one the platform has.</summary>
+    private Func<byte[], int, int, string> Decoder(int codePage)
+    {
+        if (codePage is 0 or CodePage1252.Number)
+        {
+            return CodePage1252.GetString;
+        }
+
+        try
+        {
+            var encoding = Encoding.GetEncoding(codePage);
+            return encoding.GetString;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw Malformed($"its strings are in code page {codePage}, which this platform cannot read");
+        }
     }
 
     private byte[]? Stream(string name) => streams.TryGetValue(name, out var data) ? data : null;

@@ -81,7 +81,10 @@ public sealed record SummaryInformation(
 
         byte[] Text(string text)
         {
-            var bytes = InstallerDatabase.Text.GetBytes(text).Concat(new byte[] { 0 }).ToArray();
+            // The summary's strings are in its code page, 1252, as the database's.
+            var bytes = (CodePage1252.GetBytes(text) ?? throw new Diagnostics.WdkException(Diagnostics.Diagnostic.Error(
+                Diagnostics.ErrorCodes.InstallerTableInvalid,
+                $"'{text}' has '{CodePage1252.FirstUnrepresentable(text)}', which the installer's summary (code page 1252, Western European) cannot hold: use another character there."))).Concat(new byte[] { 0 }).ToArray();
             var padded = new byte[(bytes.Length + 3) / 4 * 4];
             bytes.CopyTo(padded, 0);
             return Value(0x1E, BitConverter.GetBytes(bytes.Length).Concat(padded).ToArray());

@@ -50,7 +50,7 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop \"Hello\"\t", actions);
         Assert.Contains("WdkUninstallDriver1\t3170\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
         Assert.Contains("WdkInstallDriver1\t3106\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start \"Hello\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)&(if errorlevel 1 exit 1)\"\t", actions);
+        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start \"Hello\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)\"\t", actions);
         // Rolling the install back works without the INF: the service stopped and deleted, its binary deleted.
         Assert.Contains("WdkUndoService1_1\t3426\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe stop \"Hello\"&sc.exe delete \"Hello\"&del /f /q \"[System64Folder]drivers\\hello.sys\"\"\t", actions);
         Assert.Contains("WdkReinstallDriver1\t3426\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
@@ -101,6 +101,67 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.NotEqual(firstProduct, nextProduct);
         Assert.Equal(firstComponents, nextComponents);
         Assert.NotEqual(Summary(first), Summary(next));
+    }
+
+    [MsitoolsFact]
+    public void Every_row_fits_its_column_as_the_database_declares_and_a_row_that_does_not_is_named()
+    {
+        // A PnP INF with a long name (the longest File key) and a legacy one: every custom action fits Target's 255.
+        var package = HelloPackage.Create(temp.Combine("package")).ToList();
+        var pnp = temp.Combine("package", "driver", "amd64", "contoso_split_tunnel_filter_for_every_network_adapter.inf");
+        File.Copy(Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel"), "*.inf").Single(), pnp);
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(pnp, "driver/amd64/" + Path.GetFileName(pnp)));
+        var msi = temp.Combine("hello.msi");
+        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings() with { ProductName = new string('P', 63) });
+        var database = InstallerDatabaseReader.Read(msi);
+        Assert.Empty(InstallerTableCheck.Check(database.Tables));
+        Assert.Contains(database.Table("CustomAction")!.Rows, r => ((string)r[3]!).Contains("/add-driver", StringComparison.Ordinal) && ((string)r[3]!).Length > 200);
+
+        // msitools' msibuild writes rows that do not fit: each is named with its table, row, column and rule.
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q", $"UPDATE `CustomAction` SET `Target` = '{new string('x', 300)}' WHERE `Action` = 'WdkSetInstallLocation'");
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q", $"UPDATE `Feature` SET `Title` = '{new string('t', 70)}' WHERE `Feature` = 'Main'");
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q", "UPDATE `Component` SET `ComponentId` = '{abc}' WHERE `Component` = '_hello_client_exe'");
+        ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q", "UPDATE `File` SET `Component_` = 'Nowhere' WHERE `File` = '_driver_hello_sys'");
+        var findings = InstallerTableCheck.Check(InstallerDatabaseReader.Read(msi).Tables);
+        Assert.Equal(
+            new[]
+            {
+                "Component row '_hello_client_exe', column ComponentId: '{abc}' is not a GUID in braces and upper case",
+                "CustomAction row 'WdkSetInstallLocation', column Target: 300 characters, in a column of 255",
+                "Feature row 'Main', column Title: 70 characters, in a column of 64",
+                "File row '_driver_hello_sys', column Component_: 'Nowhere' is not a key of Component",
+            },
+            findings.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_product_name_Programs_and_Features_cannot_show_is_refused()
+    {
+        var error = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(HelloPackage.Create(temp.Combine("package")), HelloPackage.Settings() with { ProductName = new string('P', 64) }));
+        Assert.Equal(ErrorCodes.InstallerSettingsInvalid, error.Diagnostic.Code);
+        Assert.Contains("is 64 characters; Windows Installer takes at most 63", error.Message);
+    }
+
+    [MsitoolsFact]
+    public void Names_are_written_in_code_page_1252_and_a_name_it_cannot_hold_is_refused_at_the_file()
+    {
+        var package = HelloPackage.Create(temp.Combine("package")).ToList();
+        var typographic = temp.Write("package/client/amd64/Contoso’s €uro guide.txt", "A name with a quote and a euro sign.\n");
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(typographic, "client/amd64/Contoso’s €uro guide.txt"));
+        var msi = temp.Combine("hello.msi");
+        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings() with { Manufacturer = "Contoso’s" });
+
+        // msitools reads the database in the code page it declares.
+        Assert.Contains(Rows(Msiinfo("export", msi, "File")), r => r.Contains("|Contoso’s €uro guide.txt\t", StringComparison.Ordinal));
+        Assert.Contains("Manufacturer\tContoso’s", Rows(Msiinfo("export", msi, "Property")));
+        Assert.Contains(InstallerDatabaseReader.Read(msi).Table("File")!.Rows, r => ((string)r[2]!).EndsWith("|Contoso’s €uro guide.txt", StringComparison.Ordinal));
+
+        var polish = temp.Write("package/client/amd64/Łódź.txt", "A name 1252 cannot hold.\n");
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(polish, "client/amd64/Łódź.txt"));
+        var error = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(package, HelloPackage.Settings()));
+        Assert.Equal(ErrorCodes.InstallerPackageInvalid, error.Diagnostic.Code);
+        Assert.Equal(polish, error.Diagnostic.File);
+        Assert.Contains("has 'Ł' in its name, which the installer database's code page (1252, Western European) cannot hold: rename it", error.Message);
     }
 
     [Fact]

@@ -81,6 +81,29 @@ public sealed class InstallerDatabaseTests : IDisposable
         Assert.Contains("Author: Contoso", summary.Output);
     }
 
+    [MsitoolsFact]
+    public void A_string_of_64_KiB_and_more_is_read_as_msitools_writes_it_and_written_as_msitools_reads_it()
+    {
+        var value = new string('x', 70000) + "!";
+        temp.Write("Property.idt", $"Property\tValue\ns72\tl0\nProperty\tProperty\nAfter\tafter\nLong\t{value}\nShort\tabc\n");
+        var theirs = temp.Combine("theirs.msi");
+        ToolProcess.Succeed(temp.Path, "msibuild", theirs, "-i", temp.Combine("Property.idt"));
+
+        var read = InstallerDatabaseReader.Read(theirs).Table("Property")!.Rows.ToDictionary(r => (string)r[0]!, r => (string?)r[1]);
+        Assert.Equal(value, read["Long"]);
+        Assert.Equal("abc", read["Short"]);
+        Assert.Equal("after", read["After"]);
+
+        var ours = temp.Combine("ours.msi");
+        File.WriteAllBytes(ours, InstallerDatabase.Write(
+            new[] { new InstallerTable("Property", new[] { InstallerColumn.S("Property", 72, key: true), InstallerColumn.L("Value", 0) }, new[] { new object?[] { "After", "after" }, new object?[] { "Long", value }, new object?[] { "Short", "abc" } }) },
+            Array.Empty<CompoundFileStream>(),
+            new SummaryInformation("Long", "Contoso", "x64;1033", Guid.Empty, new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))));
+        var exported = ToolProcess.Run(temp.Path, "msiinfo", new[] { "export", ours, "Property" });
+        Assert.True(exported.ExitCode == 0, exported.Output);
+        Assert.Equal(new[] { "After\tafter", "Long\t" + value, "Short\tabc" }, Rows(exported.Output));
+    }
+
     [Fact]
     public void The_same_database_is_the_same_bytes()
     {
