@@ -5,7 +5,7 @@ Installs and removes the SDK's installers with Windows Installer, on Windows (th
   a PnP driver: Microsoft's attested Mullvad split-tunnel package from the corpus, made into an .msi with
     `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil; an upgrade to a version whose
     INF no longer matches its catalog fails and leaves 1.0.0 installed, in the store and in Programs and Features;
-    msiexec /x takes it out again;
+    msiexec /x takes it out again; msiexec /a unpacks it without installing the driver;
   a legacy driver: the Booster sample's test-signed .msi (dotnet pack -p:DriverInstaller=msi). A hosted runner cannot
     restart into test-signing mode, so Windows refuses to start the driver (sc start: 577) and the install must roll
     back whole: no service, no files, no Programs and Features entry.
@@ -78,6 +78,13 @@ if (-not $entry -or $entry.DisplayVersion -ne '1.0.0') { Report-Difference "afte
 if ((Invoke-Msiexec @('/x', "`"$msi`"") (Join-Path $work 'pnp-remove.log')) -ne 0) { Report-Difference 'the PnP installer did not uninstall' }
 if (Test-InDriverStore $inf) { Report-Difference 'the PnP driver is still in the driver store after uninstalling' }
 if (Get-UninstallEntry 'Split Tunnel') { Report-Difference 'the Programs and Features entry is still there after uninstalling' }
+
+Write-Host "`n== an administrative install unpacks the files and installs no driver"
+# Wine's Windows Installer has no administrative installs (msiexec /a ends with 1626 there).
+$image = Join-Path $work 'admin'
+if ((Invoke-Msiexec @('/a', "`"$msi`"", "TARGETDIR=`"$image`"") (Join-Path $work 'admin.log')) -ne 0) { Report-Difference 'msiexec /a did not make an administrative image' }
+if (-not (Test-Path (Join-Path $image 'WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf'))) { Report-Difference 'the administrative image has no INF' }
+if (Test-InDriverStore $inf) { Report-Difference 'an administrative install put the driver into the store' }
 
 Write-Host "`n== legacy: the Booster sample, test-signed, rolled back"
 $code = Invoke-Msiexec @('/i', "`"$((Resolve-Path $LegacyInstaller).Path)`"") (Join-Path $work 'legacy-install.log')

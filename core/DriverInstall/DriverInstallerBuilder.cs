@@ -152,7 +152,11 @@ public static class DriverInstallerBuilder
             new("Property", StandardTables.Property, properties),
             new("Directory", StandardTables.Directory, layout.Directories),
             new("Component", StandardTables.Component, files.Select(f => new object?[] { f.Key, layout.ComponentId(f), f.Directory, Component64Bit, null, f.Key }).ToList()),
-            new("File", StandardTables.File, files.Select((f, i) => new object?[] { f.Key, f.Key, f.FileName, (int)f.Size, null, null, FileVital, i + 1 }).ToList()),
+            // A PE image's version and language from its version resource, as WiX writes them: Windows Installer's
+            // versioning rules then decide what replaces what; any other file is unversioned.
+            new("File", StandardTables.File, files.Select((f, i) => PeFileVersion.Read(f.Source) is var (fileVersion, language)
+                ? new object?[] { f.Key, f.Key, f.FileName, (int)f.Size, fileVersion, language, FileVital, i + 1 }
+                : new object?[] { f.Key, f.Key, f.FileName, (int)f.Size, null, null, FileVital, i + 1 }).ToList()),
             new("Feature", StandardTables.Feature, new[] { new object?[] { "Main", null, settings.ProductName, null, 1, 1, "INSTALLDIR", 0 } }),
             new("FeatureComponents", StandardTables.FeatureComponents, files.Select(f => new object?[] { "Main", f.Key }).ToList()),
             new("Media", StandardTables.Media, new[] { new object?[] { 1, files.Count, null, "#" + CabinetStream, null, null } }),
@@ -172,6 +176,10 @@ public static class DriverInstallerBuilder
             new("InstallExecuteSequence", StandardTables.Sequence, ExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence })
                 .Concat(actions.Select(a => new object?[] { a.Name, a.Condition.Length > 0 ? a.Condition : null, a.Sequence })).ToList()),
             new("InstallUISequence", StandardTables.Sequence, UiSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            // An administrative image (msiexec /a: the files unpacked under TARGETDIR) and advertising, as WiX sequences them.
+            new("AdminExecuteSequence", StandardTables.Sequence, AdminExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("AdminUISequence", StandardTables.Sequence, AdminUiSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("AdvtExecuteSequence", StandardTables.Sequence, AdvertiseSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
         };
 
         var clientFile = files.FirstOrDefault(f => !f.InstallPath.Contains('/') && f.Source != settings.LicenseFile);
@@ -213,6 +221,23 @@ public static class DriverInstallerBuilder
     {
         ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
         ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("ExecuteAction", 1300),
+    };
+
+    private static readonly (string Action, int Sequence)[] AdminExecuteSequence =
+    {
+        ("CostInitialize", 800), ("FileCost", 900), ("CostFinalize", 1000), ("InstallValidate", 1400), ("InstallInitialize", 1500),
+        ("InstallAdminPackage", 3900), ("InstallFiles", 4000), ("InstallFinalize", 6600),
+    };
+
+    private static readonly (string Action, int Sequence)[] AdminUiSequence =
+    {
+        ("CostInitialize", 800), ("FileCost", 900), ("CostFinalize", 1000), ("ExecuteAction", 1300),
+    };
+
+    private static readonly (string Action, int Sequence)[] AdvertiseSequence =
+    {
+        ("CostInitialize", 800), ("CostFinalize", 1000), ("InstallValidate", 1400), ("InstallInitialize", 1500),
+        ("PublishFeatures", 6300), ("PublishProduct", 6400), ("InstallFinalize", 6600),
     };
 
     /// <summary>

@@ -55,7 +55,7 @@ public static class StandardTables
         InstallerColumn.I4("ExtendedType", nullable: true),
     };
 
-    /// <summary>InstallExecuteSequence and InstallUISequence.</summary>
+    /// <summary>InstallExecuteSequence, InstallUISequence and the administrative and advertising sequences.</summary>
     public static readonly InstallerColumn[] Sequence =
     {
         InstallerColumn.S("Action", 72, key: true), InstallerColumn.SNull("Condition", 255), InstallerColumn.I2("Sequence", nullable: true),

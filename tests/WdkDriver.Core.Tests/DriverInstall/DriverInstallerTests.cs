@@ -25,7 +25,7 @@ public sealed class DriverInstallerTests : IDisposable
 
         var tables = Msiinfo("tables", msi);
         Assert.Equal(
-            new[] { "Component", "CustomAction", "Directory", "Environment", "Feature", "FeatureComponents", "File", "InstallExecuteSequence", "InstallUISequence", "LaunchCondition", "Media", "Property", "Upgrade", "_ForceCodepage", "_SummaryInformation", "_Validation" },
+            new[] { "AdminExecuteSequence", "AdminUISequence", "AdvtExecuteSequence", "Component", "CustomAction", "Directory", "Environment", "Feature", "FeatureComponents", "File", "InstallExecuteSequence", "InstallUISequence", "LaunchCondition", "Media", "Property", "Upgrade", "_ForceCodepage", "_SummaryInformation", "_Validation" },
             Lines(tables).Order(StringComparer.Ordinal));
 
         var files = Rows(Msiinfo("export", msi, "File"));
@@ -132,6 +132,25 @@ public sealed class DriverInstallerTests : IDisposable
                 "File row '_driver_hello_sys', column Component_: 'Nowhere' is not a key of Component",
             },
             findings.Order(StringComparer.Ordinal));
+    }
+
+    [MsitoolsFact]
+    public void A_PE_files_version_resource_gives_its_File_version_and_language_as_WiX_writes_them()
+    {
+        // A client with a version resource, made by mingw-w64's windres and gcc; the driver and INF have none.
+        var package = HelloPackage.Create(temp.Combine("package")).ToList();
+        temp.Write("tool/version.rc", "1 VERSIONINFO\nFILEVERSION 1,2,3,4\nPRODUCTVERSION 1,2,3,4\nBEGIN\n BLOCK \"StringFileInfo\"\n BEGIN\n  BLOCK \"040904B0\"\n  BEGIN\n   VALUE \"FileVersion\", \"1.2.3.4\"\n  END\n END\n BLOCK \"VarFileInfo\"\n BEGIN\n  VALUE \"Translation\", 0x409, 1200\n END\nEND\n");
+        temp.Write("tool/main.c", "int main(void) { return 0; }\n");
+        ToolProcess.Succeed(temp.Combine("tool"), "x86_64-w64-mingw32-windres", "version.rc", "-O", "coff", "-o", "version.o");
+        var tool = temp.Combine("package", "client", "amd64", "versioned.exe");
+        ToolProcess.Succeed(temp.Combine("tool"), "x86_64-w64-mingw32-gcc", "-o", tool, "main.c", "version.o");
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(tool, "client/amd64/versioned.exe"));
+        var msi = temp.Combine("hello.msi");
+        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings());
+
+        var files = Rows(Msiinfo("export", msi, "File"));
+        Assert.Contains(files, r => r.StartsWith("_versioned_exe\t", StringComparison.Ordinal) && r.Contains("\t1.2.3.4\t1033\t512\t", StringComparison.Ordinal));
+        Assert.Contains(files, r => r.StartsWith("_driver_hello_inf\t", StringComparison.Ordinal) && r.Contains("\t\t\t512\t", StringComparison.Ordinal));
     }
 
     [Fact]
