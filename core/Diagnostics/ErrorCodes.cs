@@ -73,6 +73,7 @@ public static class ErrorCodes
     public const string NotMicrosoftSigned = "WDK4015";
     public const string CertificateRevoked = "WDK4016";
     public const string RevocationListInvalid = "WDK4017";
+    public const string TimestampInvalid = "WDK4018";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

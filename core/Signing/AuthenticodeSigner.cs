@@ -171,12 +171,7 @@ public static class AuthenticodeSigner
         }
     }
 
-    public static string DigestOid(HashAlgorithmName digest) =>
-        digest == HashAlgorithmName.SHA1 ? "1.3.14.3.2.26"
-        : digest == HashAlgorithmName.SHA256 ? "2.16.840.1.101.3.4.2.1"
-        : digest == HashAlgorithmName.SHA384 ? "2.16.840.1.101.3.4.2.2"
-        : digest == HashAlgorithmName.SHA512 ? "2.16.840.1.101.3.4.2.3"
-        : throw new ArgumentException($"unsupported digest {digest.Name}");
+    public static string DigestOid(HashAlgorithmName digest) => Authenticode.DigestAlgorithms.Oid(digest);
 
     private static Asn1Tag Context(int number) => new(TagClass.ContextSpecific, number, isConstructed: true);
 }

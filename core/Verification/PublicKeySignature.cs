@@ -45,12 +45,12 @@ internal static class PublicKeySignature
     }
 
     /// <summary>The digest algorithm an OID names (a bare digest, or the digest of an RSA, ECDSA or DSA signature); null when unknown.</summary>
-    public static HashAlgorithmName? Digest(string? oid) => oid switch
+    public static HashAlgorithmName? Digest(string? oid) => Authenticode.DigestAlgorithms.FromOid(oid) ?? oid switch
     {
-        "1.3.14.3.2.26" or "1.2.840.113549.1.1.5" or "1.2.840.10045.4.1" or "1.2.840.10040.4.3" or "1.3.14.3.2.29" => HashAlgorithmName.SHA1,
-        "2.16.840.1.101.3.4.2.1" or "1.2.840.113549.1.1.11" or "1.2.840.10045.4.3.2" => HashAlgorithmName.SHA256,
-        "2.16.840.1.101.3.4.2.2" or "1.2.840.113549.1.1.12" or "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
-        "2.16.840.1.101.3.4.2.3" or "1.2.840.113549.1.1.13" or "1.2.840.10045.4.3.4" => HashAlgorithmName.SHA512,
+        "1.2.840.113549.1.1.5" or "1.2.840.10045.4.1" or "1.2.840.10040.4.3" or "1.3.14.3.2.29" => HashAlgorithmName.SHA1,
+        "1.2.840.113549.1.1.11" or "1.2.840.10045.4.3.2" => HashAlgorithmName.SHA256,
+        "1.2.840.113549.1.1.12" or "1.2.840.10045.4.3.3" => HashAlgorithmName.SHA384,
+        "1.2.840.113549.1.1.13" or "1.2.840.10045.4.3.4" => HashAlgorithmName.SHA512,
         "1.2.840.113549.2.5" or "1.2.840.113549.1.1.4" => HashAlgorithmName.MD5,
         _ => null,
     };

@@ -71,14 +71,14 @@ public static class SignatureVerifier
         }
 
         var blob = image.AsSpan((int)layout.CertificateTableOffset + 8, (int)certificateLength - 8).ToArray();
-        return Verify(blob, path, trust, content =>
+        return Verify(blob, path, trust, info =>
         {
-            if (OtherKind(content, Catalogs.CatalogOids.PeImageData, "a PE image", path) is { } other)
+            if (OtherKind(info, Catalogs.CatalogOids.PeImageData, "a PE image", path) is { } other)
             {
                 return other;
             }
 
-            var (algorithm, signedDigest) = IndirectDataDigest(content);
+            var (algorithm, signedDigest) = IndirectDataDigest(info.Content);
             var actual = FileDigest.Compute(new MemoryStream(image, writable: false), path, algorithm).Digest;
             return actual.SequenceEqual(signedDigest)
                 ? null
@@ -107,14 +107,14 @@ public static class SignatureVerifier
                 return new[] { Diagnostic.Error(ErrorCodes.NotSigned, "The cabinet has no signature.", path) };
             }
 
-            return Verify(layout.ReadSignature(input, path), path, trust, content =>
+            return Verify(layout.ReadSignature(input, path), path, trust, info =>
             {
-                if (OtherKind(content, Catalogs.CatalogOids.CabData, "a cabinet", path) is { } other)
+                if (OtherKind(info, Catalogs.CatalogOids.CabData, "a cabinet", path) is { } other)
                 {
                     return other;
                 }
 
-                var (algorithm, signedDigest) = IndirectDataDigest(content);
+                var (algorithm, signedDigest) = IndirectDataDigest(info.Content);
                 return layout.Digest(input, algorithm).AsSpan().SequenceEqual(signedDigest)
                     ? null
                     : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The cabinet's {algorithm.Name} digest is not the one its signature signed: the cabinet changed after signing.", path);
@@ -148,23 +148,25 @@ public static class SignatureVerifier
         }
 
         var prefix = package.Streams.FirstOrDefault(s => s.Name == Installer.InstallerSigner.SignatureExStream)?.Data ?? Array.Empty<byte>();
-        return Verify(signature.Data, path, trust, content =>
+        return Verify(signature.Data, path, trust, info =>
         {
-            if (!Installer.InstallerSigner.IsInstallerIndirectData(content))
+            if (info.ContentType.Value != Catalogs.CatalogOids.IndirectData || !Installer.InstallerSigner.IsInstallerIndirectData(info.Content))
             {
                 return Diagnostic.Error(ErrorCodes.SignatureInvalid, "The signature is not an installer package's (its indirect data is not the MSI SIP's).", path);
             }
 
-            var (algorithm, signedDigest) = IndirectDataDigest(content);
+            var (algorithm, signedDigest) = IndirectDataDigest(info.Content);
             return Installer.InstallerSigner.ContentDigest(package.Streams, package.RootClassId, algorithm, prefix).AsSpan().SequenceEqual(signedDigest)
                 ? null
                 : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The package's {algorithm.Name} digest is not the one its signature signed: a stream changed after signing.", path);
         });
     }
 
-    /// <summary>Checks a catalog's own signature.</summary>
+    /// <summary>Checks a catalog's own signature, which signs a certificate trust list (szOID_CTL), the only content the catalog SIP takes.</summary>
     public static IReadOnlyList<Diagnostic> VerifyCatalog(string path, TrustOptions trust) =>
-        Verify(Read(path), path, trust, _ => null);
+        Verify(Read(path), path, trust, info => info.ContentType.Value == Catalogs.CatalogOids.Ctl
+            ? null
+            : Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature is not a catalog's: it signs content of type {info.ContentType.Value}, not a certificate trust list ({Catalogs.CatalogOids.Ctl}).", path));
 
     /// <summary>
     /// Checks a driver package given as its files: each catalog's signature, every INF and every file the INFs copy
@@ -184,20 +186,46 @@ public static class SignatureVerifier
         }
 
         var members = new CatalogMembers();
+        var byCatalog = new Dictionary<string, CatalogMembers>(StringComparer.OrdinalIgnoreCase);
         var targets = new List<OsTarget>();
         foreach (var catalog in catalogs)
         {
             findings.AddRange(VerifyCatalog(catalog.Value, trust));
             var info = members.Add(catalog.Value);
+            byCatalog[catalog.Key] = new CatalogMembers();
+            byCatalog[catalog.Key].Add(catalog.Value);
             targets.AddRange(OsTarget.FromTokens(info.Attributes.FirstOrDefault(a => a.Key == "OS").Value ?? string.Empty));
         }
 
         if (catalogs.Count > 0)
         {
-            var contents = CatalogContents.Resolve(packageFiles, targets.Count > 0 ? targets : OsTarget.ParseList("10_X64"), DateTime.UtcNow);
-            foreach (var file in contents.Files.Where(f => !members.Contains(f.Path)))
+            // Windows checks each INF's files against the catalog the INF names (CatalogFile), not any catalog of the package.
+            var osTargets = targets.Count > 0 ? targets : OsTarget.ParseList("10_X64");
+            foreach (var named in CatalogContents.CatalogNames(packageFiles, osTargets))
             {
-                findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{file.Name} is not in the package's catalog with its present digest: it changed after the catalog was made, or the catalog is not this package's.", file.Path));
+                var inf = packageFiles[named.Key];
+                if (named.Value is null)
+                {
+                    findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{Path.GetFileName(inf)} names no catalog (CatalogFile in [Version]), so Windows takes its package as unsigned: stamp the INF with its catalog's name.", inf));
+                    continue;
+                }
+
+                if (!byCatalog.TryGetValue(named.Value, out var own))
+                {
+                    findings.Add(Diagnostic.Error(ErrorCodes.NotCatalogMember, $"{Path.GetFileName(inf)} names the catalog {named.Value} (CatalogFile), which the package does not hold.", inf));
+                    continue;
+                }
+
+                var contents = CatalogContents.Resolve(packageFiles, osTargets, DateTime.UtcNow, new[] { named.Key });
+                foreach (var file in contents.Files.Where(f => !own.Contains(f.Path)))
+                {
+                    findings.Add(Diagnostic.Error(
+                        ErrorCodes.NotCatalogMember,
+                        members.Contains(file.Path)
+                            ? $"{file.Name} is in another catalog of the package, not in {named.Value}, the one {Path.GetFileName(inf)} names (CatalogFile): Windows checks it against that one."
+                            : $"{file.Name} is not in {named.Value} with its present digest: it changed after the catalog was made, or the catalog is not this package's.",
+                        file.Path));
+                }
             }
         }
 
@@ -334,7 +362,8 @@ public static class SignatureVerifier
         return stream.Read(magic, 0, 4) == 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K' && magic[2] == 3 && magic[3] == 4;
     }
 
-    private static IReadOnlyList<Diagnostic> Verify(byte[] blob, string path, TrustOptions trust, Func<byte[], Diagnostic?> checkContent)
+    /// <param name="checkContent">The content's own check (its type, its digest against the file's); null when it holds.</param>
+    private static IReadOnlyList<Diagnostic> Verify(byte[] blob, string path, TrustOptions trust, Func<ContentInfo, Diagnostic?> checkContent)
     {
         var cms = new SignedCms();
         try
@@ -347,7 +376,7 @@ public static class SignatureVerifier
             }
 
             WithoutCountersignatures(blob, length).CheckSignature(verifySignatureOnly: true);
-            if (checkContent(cms.ContentInfo.Content) is { } mismatch)
+            if (checkContent(cms.ContentInfo) is { } mismatch)
             {
                 return new[] { mismatch };
             }
@@ -397,8 +426,10 @@ public static class SignatureVerifier
     /// A signature for another kind of file (a cabinet's on a PE image): each SIP takes only indirect data of its own
     /// kind, SPC_PE_IMAGE_DATA for a PE image, SPC_CAB_DATA for a cabinet. Null when the kind is the expected one.
     /// </summary>
-    private static Diagnostic? OtherKind(byte[] content, string expected, string kind, string path) =>
-        IndirectDataType(content) is var type && type == expected
+    private static Diagnostic? OtherKind(ContentInfo info, string expected, string kind, string path) =>
+        info.ContentType.Value != Catalogs.CatalogOids.IndirectData
+            ? Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature is not {kind}'s: it signs content of type {info.ContentType.Value}, not Authenticode's indirect data ({Catalogs.CatalogOids.IndirectData}).", path)
+            : IndirectDataType(info.Content) is var type && type == expected
             ? null
             : Diagnostic.Error(ErrorCodes.SignatureInvalid, $"The signature is not {kind}'s: its indirect data is of type {type}, not {expected}.", path);
 
@@ -421,14 +452,8 @@ public static class SignatureVerifier
         var indirect = IndirectData(content);
         indirect.ReadSequence();
         var digestInfo = indirect.ReadSequence();
-        var algorithm = digestInfo.ReadSequence().ReadObjectIdentifier() switch
-        {
-            "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
-            "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
-            "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
-            "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-            var other => throw new InvalidDataException($"unknown digest algorithm {other}"),
-        };
+        var oid = digestInfo.ReadSequence().ReadObjectIdentifier();
+        var algorithm = DigestAlgorithms.FromOid(oid) ?? throw new InvalidDataException($"unknown digest algorithm {oid}");
         return (algorithm, digestInfo.ReadOctetString());
     }
 

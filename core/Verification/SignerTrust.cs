@@ -21,6 +21,8 @@ internal static class SignerTrust
     private const string Rfc3161Timestamp = "1.3.6.1.4.1.311.3.3.1";
     private const string TimeStamping = "1.3.6.1.5.5.7.3.8";
     private const string EllipticCurveKey = "1.2.840.10045.2.1";
+    private const string LifetimeSigning = "1.3.6.1.4.1.311.10.3.13";
+    private const string AnyUsage = "2.5.29.37.0";
 
     public static Diagnostic? Judge(SignedCms cms, string path, TrustOptions trust)
     {
@@ -57,23 +59,50 @@ internal static class SignerTrust
                 path);
         }
 
+        // A time stamp that is there but not valid makes the whole signature invalid (TRUST_E_TIME_STAMP): one that
+        // does not verify at once; one whose authority is not trusted after the signer's own chain, judged at the
+        // time it states, so that a signer nobody trusts is named first.
         var stamp = Timestamp(signerInfo, cms.Certificates, trust);
-        var when = stamp is { } s ? $"its {s.Kind} time stamp's time, {s.Time:yyyy-MM-dd HH:mm:ss} UTC"
-            : trust.At is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC, the time asked for (it has no time stamp from a trusted authority)"
-            : "now (it has no time stamp from a trusted authority)";
-        return Chain(signer, cms.Certificates, trust, stamp?.Time ?? trust.Now, when) is { } problem
-            ? Diagnostic.Error(problem.Code, problem.Message, path)
-            : null;
+        if (stamp is { Time: null, Problem: { } broken })
+        {
+            return StampInvalid(stamp.Kind, broken, path);
+        }
+
+        // A certificate for lifetime signing ends its signatures with itself: a time stamp does not extend them.
+        var lifetime = Has(signer, LifetimeSigning);
+        var stampTime = lifetime ? null : stamp?.Time;
+        var now = trust.At is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC, the time asked for" : "now";
+        var when = stampTime is { } time ? $"its {stamp!.Kind} time stamp's time, {time:yyyy-MM-dd HH:mm:ss} UTC"
+            : lifetime ? $"{now} (its certificate is for lifetime signing, {LifetimeSigning}: the signature ends with the certificate, time stamp or not)"
+            : $"{now} (it has no time stamp)";
+        if (Chain(signer, cms.Certificates, trust, stampTime ?? trust.Now, when, TestCertificate.CodeSigning) is { } problem)
+        {
+            return Diagnostic.Error(problem.Code, problem.Message, path);
+        }
+
+        return stamp?.Problem is { } untrusted ? StampInvalid(stamp.Kind, untrusted, path) : null;
     }
 
+    private static Diagnostic StampInvalid(string kind, string problem, string path) => Diagnostic.Error(
+        ErrorCodes.TimestampInvalid,
+        $"The signature's {kind} time stamp is not valid: {problem}. Windows then refuses the whole signature (TRUST_E_TIME_STAMP), not only its time stamp: sign the file again, with a time-stamp server that works or without one.",
+        path);
+
     /// <summary>
-    /// The time of the signature's time stamp: an RFC 3161 token, else a legacy countersignature, that verifies and
-    /// whose authority is trusted as the signer must be, at the time it states.
+    /// A signature's time stamp: its kind, the time it states when it verifies, and why it is not valid (null when it
+    /// is): one that does not verify has no time; one whose authority may not stamp times or is not trusted has one.
     /// </summary>
-    private static (DateTime Time, string Kind)? Timestamp(SignerInfo signerInfo, X509Certificate2Collection included, TrustOptions trust)
+    private sealed record Stamp(string Kind, DateTime? Time, string? Problem);
+
+    /// <summary>
+    /// The signature's time stamp: an RFC 3161 token, else a legacy countersignature, that verifies and whose
+    /// authority may stamp times and is trusted as the signer must be, at the time it states. Null when there is none.
+    /// </summary>
+    private static Stamp? Timestamp(SignerInfo signerInfo, X509Certificate2Collection included, TrustOptions trust)
     {
         var attributes = signerInfo.UnsignedAttributes.Cast<CryptographicAttributeObject>().ToList();
         var candidates = new List<(X509Certificate2 Authority, X509Certificate2Collection Certificates, DateTime Time, string Kind)>();
+        Stamp? invalid = null;
 #if !NETFRAMEWORK
         // .NET Framework's PKCS library has no RFC 3161 support: only legacy time stamps count there.
         foreach (var value in attributes.Where(a => a.Oid.Value == Rfc3161Timestamp).SelectMany(a => a.Values.Cast<AsnEncodedData>()))
@@ -81,6 +110,10 @@ internal static class SignerTrust
             if (Rfc3161(value.RawData, signerInfo) is { } token)
             {
                 candidates.Add((token.Authority, token.Certificates, token.Time, "RFC 3161"));
+            }
+            else
+            {
+                invalid ??= new Stamp("RFC 3161", null, "its token's signature or message imprint does not verify against this signature");
             }
         }
 #endif
@@ -90,19 +123,45 @@ internal static class SignerTrust
             {
                 candidates.Add((legacy.Authority, new X509Certificate2Collection(), legacy.Time, "countersignature"));
             }
-        }
-
-        foreach (var candidate in candidates.Where(c => MayUse(c.Authority, TimeStamping) && MaySign(c.Authority)))
-        {
-            var certificates = new X509Certificate2Collection(candidate.Certificates);
-            certificates.AddRange(included);
-            if (Chain(candidate.Authority, certificates, trust, candidate.Time, string.Empty) is null)
+            else
             {
-                return (candidate.Time, candidate.Kind);
+                invalid ??= new Stamp("countersignature", null, "it does not verify against this signature, or its authority's certificate is not in it");
             }
         }
 
-        return null;
+        foreach (var candidate in candidates)
+        {
+            var certificates = new X509Certificate2Collection(candidate.Certificates);
+            certificates.AddRange(included);
+            var problem = !MayUse(candidate.Authority, TimeStamping) ? $"its authority '{candidate.Authority.Subject}' may not stamp times (its certificate lacks the time-stamping usage)"
+                : !MaySign(candidate.Authority) ? $"its authority '{candidate.Authority.Subject}' may not sign (its key usage lacks digital signatures)"
+                : AuthorityChain(candidate.Authority, certificates, trust, candidate.Time);
+            if (problem is null)
+            {
+                return new Stamp(candidate.Kind, candidate.Time, null);
+            }
+
+            invalid ??= new Stamp(candidate.Kind, candidate.Time, problem.TrimEnd('.'));
+        }
+
+        return invalid;
+    }
+
+    /// <summary>
+    /// Why a time-stamping authority is not trusted at the time it states; null when it is. Besides the anchors, the
+    /// system's roots may vouch for it: the anchors say whom the signer must chain to (a test root, a company's own),
+    /// not which public authority stamps times, and Windows' store holds both.
+    /// </summary>
+    private static string? AuthorityChain(X509Certificate2 authority, X509Certificate2Collection certificates, TrustOptions trust, DateTime time)
+    {
+        var when = $"the time it states, {time:yyyy-MM-dd HH:mm:ss} UTC";
+        var problem = Chain(authority, certificates, trust, time, when, TimeStamping);
+        if (problem is not null && trust.Anchors.Count > 0 && !trust.Microsoft && Chain(authority, certificates, trust with { Anchors = Array.Empty<X509Certificate2>() }, time, when, TimeStamping) is null)
+        {
+            return null;
+        }
+
+        return problem?.Message;
     }
 
 #if !NETFRAMEWORK
@@ -128,14 +187,7 @@ internal static class SignerTrust
                 return null;
             }
 
-            var algorithm = info!.HashAlgorithmId.Value switch
-            {
-                "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
-                "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
-                "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
-                "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-                _ => (HashAlgorithmName?)null,
-            };
+            var algorithm = Authenticode.DigestAlgorithms.FromOid(info!.HashAlgorithmId.Value);
             if (algorithm is null)
             {
                 return null;
@@ -154,7 +206,8 @@ internal static class SignerTrust
     }
 #endif
 
-    private static (string Code, string Message)? Chain(X509Certificate2 certificate, X509Certificate2Collection included, TrustOptions trust, DateTime utcTime, string when)
+    /// <param name="usage">What the certificate is for (code signing, time stamping): every issuer above it must allow it too.</param>
+    private static (string Code, string Message)? Chain(X509Certificate2 certificate, X509Certificate2Collection included, TrustOptions trust, DateTime utcTime, string when, string usage)
     {
         // Microsoft's roots ship with the tool; pinned roots given instead of Microsoft's come among the anchors.
         var anchors = trust.Microsoft && trust.PinnedRoots is null ? trust.Anchors.Concat(MicrosoftRoots.Certificates).ToList() : trust.Anchors.ToList();
@@ -196,8 +249,9 @@ internal static class SignerTrust
         var problems = chain.ChainStatus.Where(s => s.Status is not (X509ChainStatusFlags.NoError or X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain))
             .Where(s => !(selfAnchored && s.Status == X509ChainStatusFlags.InvalidBasicConstraints))
             .ToList();
-        var invalid = problems.Count == 0 ? Revoked(elements, trust, utcTime, when)
-            : (ErrorCodes.ChainUntrusted, $"The chain of '{certificate.Subject}' is not valid at {when}: {string.Join(", ", problems.Select(s => s.StatusInformation.Trim()))}.");
+        var invalid = problems.Count > 0
+            ? (ErrorCodes.ChainUntrusted, $"The chain of '{certificate.Subject}' is not valid at {when}: {string.Join(", ", problems.Select(s => s.StatusInformation.Trim()))}.")
+            : Narrowed(elements, usage) ?? Revoked(elements, trust, utcTime, when);
 
         if (trust.Microsoft)
         {
@@ -240,6 +294,23 @@ internal static class SignerTrust
                 {
                     return (ErrorCodes.CertificateRevoked, $"'{elements[i].Subject}' was revoked on {revoked:yyyy-MM-dd HH:mm:ss} UTC ({list.Path}), before {(when.Length == 0 ? $"{utcTime:yyyy-MM-dd HH:mm:ss} UTC" : when)}.");
                 }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// An issuer whose extended key usages leave out <paramref name="usage"/>: Windows narrows a chain's usages to what
+    /// every certificate in it allows, so an intermediate or root limited to other usages cannot issue this signer.
+    /// </summary>
+    private static (string Code, string Message)? Narrowed(IReadOnlyList<X509Certificate2> elements, string usage)
+    {
+        foreach (var issuer in elements.Skip(1))
+        {
+            if (Usages(issuer) is { } usages && !usages.Contains(usage) && !usages.Contains(AnyUsage))
+            {
+                return (ErrorCodes.ChainUntrusted, $"'{issuer.Subject}' in the chain of '{elements[0].Subject}' is limited to {string.Join(", ", usages)}, which leaves out {usage}: Windows allows a certificate only the usages every certificate above it allows, so this chain cannot sign {(usage == TimeStamping ? "time stamps" : "code")}.");
             }
         }
 

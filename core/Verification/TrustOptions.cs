@@ -10,7 +10,8 @@ namespace WdkDriver.Core.Verification;
 /// package's catalogs must carry Microsoft's driver signature, chaining to one of Microsoft's roots, which ship with
 /// the tool (<see cref="MicrosoftRoots"/>) and are pinned by thumbprint; the anchors may add roots, which must be
 /// pinned ones; <see cref="PinnedRoots"/> replaces Microsoft's thumbprints (a test authority standing in for
-/// Microsoft's, another cloud's roots).
+/// Microsoft's, another cloud's roots). A time stamp's authority may chain to the anchors or to the system's roots (a
+/// public time-stamping service); one that chains to neither makes the signature invalid, as in Windows.
 /// </summary>
 public sealed record TrustOptions(IReadOnlyList<X509Certificate2> Anchors, bool IgnoreChain = false, bool Microsoft = false, IReadOnlyCollection<string>? PinnedRoots = null)
 {

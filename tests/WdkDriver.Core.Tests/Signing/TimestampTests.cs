@@ -104,7 +104,14 @@ public sealed class TimestampTests : IDisposable
         Assert.True(exitCode == 0, output);
         Assert.Contains("Timestamp", output);
         Assert.Equal(1, answered);
-        Assert.Empty(SignatureVerifier.VerifyPe(temp.Combine("signed.exe"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData) }))!);
+        // The time-stamping authority is trusted as osslsigncode's -TSA-CAfile trusts it. Without it osslsigncode
+        // reports the time stamp failed and still passes the signature; WinVerifyTrust refuses the whole signature
+        // (TRUST_E_TIME_STAMP), and so does the SDK.
+        var tsa = X509CertificateLoader.LoadCertificateFromFile(temp.Combine("tsa.crt"));
+        Assert.Empty(SignatureVerifier.VerifyPe(temp.Combine("signed.exe"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData), tsa }))!);
+        var untrusted = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-TSA-CAfile", "signer.pem", "-ignore-cdp", "-in", "signed.exe" });
+        Assert.Contains("Timestamp Server Signature verification: failed", untrusted.Output);
+        Assert.Equal("WDK4018", Assert.Single(SignatureVerifier.VerifyPe(temp.Combine("signed.exe"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData) }))!).Code);
         var cms = new System.Security.Cryptography.Pkcs.SignedCms();
         var image = File.ReadAllBytes(temp.Combine("signed.exe"));
         var table = BitConverter.ToInt32(image, BitConverter.ToInt32(image, 0x3C) + 24 + 144);
@@ -129,7 +136,7 @@ public sealed class TimestampTests : IDisposable
         Assert.True(exitCode == 0, output);
         Assert.Contains("Timestamp", output);
         Assert.Equal(1, answered);
-        Assert.Empty(SignatureVerifier.VerifyCabinet(temp.Combine("signed.cab"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData) })));
+        Assert.Empty(SignatureVerifier.VerifyCabinet(temp.Combine("signed.cab"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData), X509CertificateLoader.LoadCertificateFromFile(temp.Combine("tsa.crt")) })));
     }
 
     [Fact]

@@ -60,6 +60,48 @@ public sealed class CatalogVouchingTests : IDisposable
         return CatalogContents.FolderFiles(folder).ToDictionary(f => f.Key, f => f.Value);
     }
 
+    /// <summary>
+    /// Two INFs that each name their catalog (CatalogFile): Windows checks an INF's files against that catalog only,
+    /// so a file that only the other catalog lists is not vouched for, and an INF naming a catalog the package lacks is refused.
+    /// </summary>
+    [Fact]
+    public void Each_INF_is_checked_against_the_catalog_it_names()
+    {
+        var folder = temp.Combine("two");
+        Directory.CreateDirectory(folder);
+        foreach (var name in new[] { "one", "two" })
+        {
+            // Two different binaries (bytes after the last section count in the image hash).
+            File.WriteAllBytes(Path.Combine(folder, name + ".sys"), File.ReadAllBytes(Path.Combine(MakecatFiles, "unsigned.exe")).Concat(System.Text.Encoding.ASCII.GetBytes(name)).ToArray());
+            File.WriteAllText(Path.Combine(folder, name + ".inf"), string.Join("\r\n",
+                "[Version]", "Signature = \"$WINDOWS NT$\"", "Class = System", "ClassGuid = {4d36e97d-e325-11ce-bfc1-08002be10318}", "Provider = %P%",
+                "DriverVer = 01/02/2025,1.0.0.0", $"CatalogFile = {name}.cat", "PnpLockdown = 1",
+                "[SourceDisksNames]", "1 = %D%", "[SourceDisksFiles]", $"{name}.sys = 1", "[DestinationDirs]", "Files = 12",
+                "[DefaultInstall.NTamd64]", "CopyFiles = Files", "[Files]", $"{name}.sys", "[Strings]", "P = \"Contoso\"", "D = \"Disk\"", string.Empty));
+        }
+
+        void Catalog(string name, string coveredInf)
+        {
+            var catalog = CatalogBuilder.Build(CatalogContents.FolderFiles(folder).Where(f => !f.Key.EndsWith(".cat", StringComparison.Ordinal)).ToDictionary(f => f.Key, f => f.Value), new CatalogOptions("10_X64"), DateTimeOffset.UtcNow, new[] { coveredInf });
+            File.WriteAllBytes(Path.Combine(folder, name), CatalogSigner.Sign(catalog, name, Signer.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256));
+        }
+
+        Catalog("one.cat", "one.inf");
+        Catalog("two.cat", "two.inf");
+        Assert.Empty(SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust));
+
+        // Swapped: every file is in a signed catalog of the package, but not in the one its INF names.
+        Catalog("one.cat", "two.inf");
+        Catalog("two.cat", "one.inf");
+        var findings = SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust);
+        Assert.True(findings.Count == 4, string.Join("\n", findings));
+        Assert.All(findings, f => Assert.Equal("WDK4014", f.Code));
+        Assert.Contains(findings, f => f.File == Path.Combine(folder, "one.sys") && f.Message.Contains("is in another catalog of the package, not in one.cat, the one one.inf names (CatalogFile)", StringComparison.Ordinal));
+
+        File.Delete(Path.Combine(folder, "two.cat"));
+        Assert.Contains(SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust), f => f.File == Path.Combine(folder, "two.inf") && f.Message.Contains("names the catalog two.cat (CatalogFile), which the package does not hold", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_driver_package_accepts_a_binary_its_signed_catalog_vouches_for()
     {

@@ -112,8 +112,10 @@ public sealed class LegacyTimestampTests : IDisposable
         var expired = Assert.Single(SignatureVerifier.VerifyPe(temp.Combine("bare.exe"), later)!);
         Assert.Equal("WDK4013", expired.Code);
         Assert.Contains("the time asked for", expired.Message);
-        // An authority the anchors do not trust gives no time.
-        Assert.Equal("WDK4013", Assert.Single(SignatureVerifier.VerifyPe(temp.Combine("stamped.exe"), new TrustOptions(anchors.Take(1).ToList()) { At = DateTime.UtcNow.AddDays(10) })!).Code);
+        // An authority the anchors do not trust makes the time stamp, and with it the signature, invalid (TRUST_E_TIME_STAMP).
+        var untrusted = Assert.Single(SignatureVerifier.VerifyPe(temp.Combine("stamped.exe"), new TrustOptions(anchors.Take(1).ToList()) { At = DateTime.UtcNow.AddDays(10) })!);
+        Assert.Equal("WDK4018", untrusted.Code);
+        Assert.Contains("The signature's countersignature time stamp is not valid", untrusted.Message);
     }
 
     /// <summary>
@@ -153,8 +155,53 @@ public sealed class LegacyTimestampTests : IDisposable
         }
         else
         {
-            Assert.Equal("WDK4013", Assert.Single(findings).Code);
+            // A countersignature that does not verify fails the whole signature, as WinVerifyTrust's TRUST_E_TIME_STAMP.
+            Assert.Equal("WDK4018", Assert.Single(findings).Code);
         }
+    }
+
+    /// <summary>
+    /// A certificate for lifetime signing (1.3.6.1.4.1.311.10.3.13) ends its signatures with itself: WinVerifyTrust
+    /// judges them at the present time even with a valid time stamp from the certificate's lifetime.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_time_stamp_keeps_an_expired_signature_valid_unless_its_certificate_is_for_lifetime_signing(bool lifetime)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var signerKey = RSA.Create(2048);
+        var signerRequest = new CertificateRequest("CN=Expired signer", signerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var usages = new OidCollection { new("1.3.6.1.5.5.7.3.3") };
+        if (lifetime)
+        {
+            usages.Add(new Oid("1.3.6.1.4.1.311.10.3.13"));
+        }
+
+        signerRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
+        using var signer = signerRequest.CreateSelfSigned(now.AddDays(-30), now.AddDays(-10));
+        using var authorityKey = RSA.Create(2048);
+        var authorityRequest = new CertificateRequest("CN=Time-stamping authority", authorityKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        authorityRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new("1.3.6.1.5.5.7.3.8") }, true));
+        using var authority = authorityRequest.CreateSelfSigned(now.AddDays(-60), now.AddDays(60));
+        var cms = new SignedCms(new ContentInfo(new Oid("1.3.6.1.4.1.311.10.1"), new byte[] { 0x30, 0x00 }));
+        cms.ComputeSignature(new CmsSigner(signer) { IncludeOption = X509IncludeOption.EndCertOnly });
+        cms.SignerInfos[0].AddUnsignedAttribute(new AsnEncodedData("1.2.840.113549.1.9.6", Countersignature(authority, authorityKey, cms.SignerInfos[0].GetSignature(), now.AddDays(-20).UtcDateTime, bareDigest: false, intact: true)));
+        cms.AddCertificate(X509CertificateLoader.LoadCertificate(authority.RawData));
+        var catalog = temp.Combine("stamped.cat");
+        File.WriteAllBytes(catalog, cms.Encode());
+
+        var findings = SignatureVerifier.VerifyCatalog(catalog, new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(signer.RawData), X509CertificateLoader.LoadCertificate(authority.RawData) }));
+
+        if (!lifetime)
+        {
+            Assert.Empty(findings);
+            return;
+        }
+
+        var expired = Assert.Single(findings);
+        Assert.Equal("WDK4013", expired.Code);
+        Assert.Contains("is not valid at now (its certificate is for lifetime signing, 1.3.6.1.4.1.311.10.3.13: the signature ends with the certificate, time stamp or not)", expired.Message);
     }
 
     /// <summary>A PKCS#9 countersignature SignerInfo over <paramref name="signature"/>, signed with SHA-1 as old authorities did.</summary>
