@@ -17,14 +17,18 @@ namespace WdkDriver.Core.CompoundFiles;
 /// </summary>
 public sealed class CompoundFile
 {
-    private CompoundFile(Guid rootClassId, IReadOnlyList<CompoundFileStream> streams, bool hasStorages)
+    private CompoundFile(Guid rootClassId, uint rootStateBits, IReadOnlyList<CompoundFileStream> streams, bool hasStorages)
     {
         RootClassId = rootClassId;
+        RootStateBits = rootStateBits;
         Streams = streams;
         HasStorages = hasStorages;
     }
 
     public Guid RootClassId { get; }
+
+    /// <summary>The root entry's state bits, as stored.</summary>
+    public uint RootStateBits { get; }
 
     /// <summary>Whether the root holds storages (not read), besides its streams.</summary>
     public bool HasStorages { get; }
@@ -149,10 +153,10 @@ public sealed class CompoundFile
                 var data = size == 0 ? Array.Empty<byte>()
                     : size < MiniStreamCutoff ? ReadMiniChain(miniStream, miniFat, U32(entry, 0x74), (int)size, name)
                     : ReadChain(U32(entry, 0x74), (int)size);
-                streams.Add(new CompoundFileStream(name, data));
+                streams.Add(new CompoundFileStream(name, data) { StateBits = U32(entry, 0x60), Created = U64(entry, 0x64), Modified = U64(entry, 0x6C) });
             }
 
-            return new CompoundFile(rootClassId, streams.OrderBy(s => s.Name, Comparer<string>.Create(Compare)).ToList(), storages);
+            return new CompoundFile(rootClassId, U32(root, 0x60), streams.OrderBy(s => s.Name, Comparer<string>.Create(Compare)).ToList(), storages);
         }
 
         private void ReadFat(uint fatSectors, uint difatStart, uint difatSectors)

@@ -8,8 +8,19 @@ using static WdkDriver.Core.CompoundFiles.CompoundFileLayout;
 
 namespace WdkDriver.Core.CompoundFiles;
 
-/// <summary>A stream of a compound file's root storage.</summary>
-public sealed record CompoundFileStream(string Name, byte[] Data);
+/// <summary>
+/// A stream of a compound file's root storage, and its directory entry's state bits and times as read (the writer
+/// writes them zero): an installer signature's MsiDigitalSignatureEx covers them.
+/// </summary>
+public sealed record CompoundFileStream(string Name, byte[] Data)
+{
+    public uint StateBits { get; init; }
+
+    /// <summary>The entry's creation and modification FILETIMEs, as stored.</summary>
+    public ulong Created { get; init; }
+
+    public ulong Modified { get; init; }
+}
 
 /// <summary>
 /// Writes a compound file (the container of an .msi) holding streams at its root, as version 3: the same streams give

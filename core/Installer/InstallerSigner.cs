@@ -63,6 +63,28 @@ public static class InstallerSigner
         return hash.GetHashAndReset();
     }
 
+    /// <summary>
+    /// What <c>\x05MsiDigitalSignatureEx</c> holds: the hash of the package's metadata, the root's class id and state
+    /// bits, then for each stream in the content digest's order its name (UTF-16LE, no NUL), the low 32 bits of its
+    /// size, its state bits and its two times, as osslsigncode and signify compute it.
+    /// </summary>
+    public static byte[] MetadataPrehash(CompoundFile package, HashAlgorithmName digest)
+    {
+        using var hash = IncrementalHash.CreateHash(digest);
+        hash.AppendData(package.RootClassId.ToByteArray());
+        hash.AppendData(BitConverter.GetBytes(package.RootStateBits));
+        foreach (var stream in package.Streams.Where(s => s.Name is not (SignatureStream or SignatureExStream)).OrderBy(s => Encoding.Unicode.GetBytes(s.Name + "\0"), ByteOrder.Instance))
+        {
+            hash.AppendData(Encoding.Unicode.GetBytes(stream.Name));
+            hash.AppendData(BitConverter.GetBytes((uint)stream.Data.Length));
+            hash.AppendData(BitConverter.GetBytes(stream.StateBits));
+            hash.AppendData(BitConverter.GetBytes(stream.Created));
+            hash.AppendData(BitConverter.GetBytes(stream.Modified));
+        }
+
+        return hash.GetHashAndReset();
+    }
+
     /// <summary>Whether an SpcIndirectDataContent is the MSI SIP's (SPC_SIPINFO with the MSI SIP's GUID).</summary>
     public static bool IsInstallerIndirectData(byte[] content)
     {

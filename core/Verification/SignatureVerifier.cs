@@ -156,6 +156,12 @@ public static class SignatureVerifier
             }
 
             var (algorithm, signedDigest) = IndirectDataDigest(info.Content);
+            // The metadata pre-hash is recomputed, not taken as stored: what it covers must not change either.
+            if (prefix.Length > 0 && !Installer.InstallerSigner.MetadataPrehash(package, algorithm).AsSpan().SequenceEqual(prefix))
+            {
+                return Diagnostic.Error(ErrorCodes.DigestMismatch, $"The package's {algorithm.Name} metadata hash (\\x05MsiDigitalSignatureEx) is not its metadata's: a stream's name, size, state bits or times, or the root's class id, changed after signing.", path);
+            }
+
             return Installer.InstallerSigner.ContentDigest(package.Streams, package.RootClassId, algorithm, prefix).AsSpan().SequenceEqual(signedDigest)
                 ? null
                 : Diagnostic.Error(ErrorCodes.DigestMismatch, $"The package's {algorithm.Name} digest is not the one its signature signed: a stream changed after signing.", path);

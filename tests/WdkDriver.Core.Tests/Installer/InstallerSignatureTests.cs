@@ -57,6 +57,32 @@ public sealed class InstallerSignatureTests : IDisposable
         Assert.Empty(SignatureVerifier.VerifyFile(ours, Trust));
     }
 
+    /// <summary>
+    /// osslsigncode's -add-msi-dse writes \x05MsiDigitalSignatureEx, the hash of the package's metadata, and signs it
+    /// with the content: the verifier recomputes it from the file, so a state bit changed in a directory entry (no
+    /// stream's bytes change) breaks the signature, as osslsigncode finds too.
+    /// </summary>
+    [OsslsigncodeFact]
+    public void The_metadata_hash_is_recomputed_from_the_file_not_taken_as_stored()
+    {
+        var package = Package();
+        ToolProcess.Succeed(temp.Path, "osslsigncode", "sign", "-certs", "signer.pem", "-key", "signer.key", "-h", "sha256", "-add-msi-dse", "-in", package, "-out", "dse.msi");
+        Assert.Contains(CompoundFile.Read(temp.Combine("dse.msi")).Streams, s => s.Name == InstallerSigner.SignatureExStream);
+        Assert.Empty(SignatureVerifier.VerifyFile(temp.Combine("dse.msi"), Trust));
+
+        var bytes = File.ReadAllBytes(temp.Combine("dse.msi"));
+        var entry = bytes.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes(SummaryInformation.StreamName + "\0"));
+        Assert.True(entry > 0 && entry % 128 == 0, "the summary stream's directory entry");
+        bytes[entry + 0x60] ^= 0x01;
+        File.WriteAllBytes(temp.Combine("tampered.msi"), bytes);
+
+        var (code, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-in", "tampered.msi" });
+        Assert.True(code != 0, output);
+        var finding = Assert.Single(SignatureVerifier.VerifyFile(temp.Combine("tampered.msi"), Trust));
+        Assert.Equal("WDK4012", finding.Code);
+        Assert.Contains("metadata hash", finding.Message);
+    }
+
     [Fact]
     public void A_changed_byte_in_any_stream_is_refused()
     {
