@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
+using WdkDriver.Core.Installer;
 using WdkDriver.Core.DriverInstall;
 using WdkDriver.Core.Packaging;
 

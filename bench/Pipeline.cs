@@ -36,7 +36,7 @@ public static class Pipeline
             File.WriteAllBytes(unsigned, CatalogBuilder.Build(files, new CatalogOptions("10_X64", Time: DateTimeOffset.UnixEpoch), DateTimeOffset.UtcNow));
             signer.Sign(unsigned, Path.Combine(folder, "booster.cat"), HashAlgorithmName.SHA256, default);
             files["booster.cat"] = Path.Combine(folder, "booster.cat");
-            if (SignatureVerifier.VerifyPackage(files, trust).Count > 0)
+            if (PackageVerifier.VerifyPackage(files, trust).Count > 0)
             {
                 throw new InvalidOperationException("the package does not verify");
             }

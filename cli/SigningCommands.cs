@@ -148,18 +148,18 @@ internal static class SigningCommands
         {
             // A package folder as the SDK lays it out (driver/<arch>/, client/<arch>/, ...), or one driver package.
             return Directory.Exists(Path.Combine(target.FullName, "driver"))
-                ? SignatureVerifier.VerifyPackageTree(target.FullName, trust)
-                : SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
+                ? PackageVerifier.VerifyPackageTree(target.FullName, trust)
+                : PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(target.FullName), trust);
         }
 
-        if (catalog is null && File.Exists(target.FullName) && SignatureVerifier.IsArchive(target.FullName))
+        if (catalog is null && File.Exists(target.FullName) && ArchiveVerifier.IsArchive(target.FullName))
         {
             // What dotnet pack wrote: a .nupkg, or the .zip beside it.
-            return SignatureVerifier.VerifyArchive(target.FullName, trust);
+            return ArchiveVerifier.VerifyArchive(target.FullName, trust);
         }
 
         // signtool verify /c: a member of the catalog needs no signature of its own.
-        return catalog is null ? SignatureVerifier.VerifyFile(target.FullName, trust) : SignatureVerifier.VerifyWithCatalog(target.FullName, catalog.FullName, trust);
+        return catalog is null ? SignatureVerifier.VerifyFile(target.FullName, trust) : PackageVerifier.VerifyWithCatalog(target.FullName, catalog.FullName, trust);
     }
 
     private static DateTime? VerificationTime(string? text)

@@ -35,7 +35,7 @@ public sealed class VerifyDriverPackage : WdkTask
     {
         var files = Files.ToDictionary(f => f.GetMetadata("PackagePath").Replace('\\', '/'), f => f.GetMetadata("FullPath"), StringComparer.OrdinalIgnoreCase);
         var trust = new TrustOptions(Certificates(TrustedCertificates), Microsoft: Microsoft) { RevocationLists = LoadRevocationLists(RevocationLists) };
-        var findings = SignatureVerifier.VerifyPackage(files, trust)
+        var findings = PackageVerifier.VerifyPackage(files, trust)
             .Concat(ClientFiles.SelectMany(f => SignatureVerifier.VerifyPe(f.GetMetadata("FullPath"), trust) ?? Array.Empty<Diagnostic>()))
             .ToList();
         foreach (var finding in findings)

@@ -92,6 +92,7 @@ public static class ErrorCodes
     public const string InstallerPackageInvalid = "WDK5051";
     public const string InstallerWriteFailed = "WDK5052";
     public const string InstallerTableInvalid = "WDK5054";
+    public const string InstallerMalformed = "WDK5055";
     public const string SubmissionFolderInvalid = "WDK5030";
     public const string SubmissionPackageInvalid = "WDK5031";
     public const string SubmissionWithoutSymbols = "WDK5032";

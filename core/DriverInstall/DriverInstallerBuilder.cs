@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.CompoundFiles;
 using WdkDriver.Core.Diagnostics;
@@ -65,13 +64,13 @@ public static class DriverInstallerBuilder
         }
 
         var architecture = settings.Architecture.ToLowerInvariant();
-        var version = ProductVersion(settings.Version);
+        var version = DriverInstallerSettings.ProductVersion(settings.Version);
         // ProductName at most 63 (ICE16: Programs and Features); the manufacturer is a folder name too.
-        CheckText("manufacturer", settings.Manufacturer, 255);
-        CheckText("product name", settings.ProductName, 63);
+        DriverInstallerSettings.CheckText("manufacturer", settings.Manufacturer, 255);
+        DriverInstallerSettings.CheckText("product name", settings.ProductName, 63);
         var upgradeCode = NameBasedGuid.Braced(settings.UpgradeCode);
 
-        var layout = new Layout(upgradeCode, architecture, settings.InstallFolder);
+        var layout = new InstallerLayout(upgradeCode, architecture, settings.InstallFolder);
         foreach (var file in package)
         {
             var path = file.PackagePath.Replace('\\', '/');
@@ -173,13 +172,13 @@ public static class DriverInstallerBuilder
                 ArchitectureCondition(architecture),
             }),
             new("CustomAction", StandardTables.CustomAction, actions.Select(a => new object?[] { a.Name, a.Type, a.Source, a.Target, null }).ToList()),
-            new("InstallExecuteSequence", StandardTables.Sequence, ExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence })
+            new("InstallExecuteSequence", StandardTables.Sequence, InstallerSequences.Execute.Select(s => new object?[] { s.Action, null, s.Sequence })
                 .Concat(actions.Select(a => new object?[] { a.Name, a.Condition.Length > 0 ? a.Condition : null, a.Sequence })).ToList()),
-            new("InstallUISequence", StandardTables.Sequence, UiSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("InstallUISequence", StandardTables.Sequence, InstallerSequences.Ui.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
             // An administrative image (msiexec /a: the files unpacked under TARGETDIR) and advertising, as WiX sequences them.
-            new("AdminExecuteSequence", StandardTables.Sequence, AdminExecuteSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
-            new("AdminUISequence", StandardTables.Sequence, AdminUiSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
-            new("AdvtExecuteSequence", StandardTables.Sequence, AdvertiseSequence.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("AdminExecuteSequence", StandardTables.Sequence, InstallerSequences.AdminExecute.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("AdminUISequence", StandardTables.Sequence, InstallerSequences.AdminUi.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
+            new("AdvtExecuteSequence", StandardTables.Sequence, InstallerSequences.Advertise.Select(s => new object?[] { s.Action, null, s.Sequence }).ToList()),
         };
 
         var clientFile = files.FirstOrDefault(f => !f.InstallPath.Contains('/') && f.Source != settings.LicenseFile);
@@ -202,45 +201,6 @@ public static class DriverInstallerBuilder
     }
 
     /// <summary>
-    /// The standard actions of a per-machine install (the Windows Installer SDK's sequence numbers). RemoveExistingProducts
-    /// right after InstallInitialize, before any action writes to the script: the old product's removal is then part of
-    /// this install's transaction, and a failure of the new version rolls it back with the rest (its files restored,
-    /// its driver installed and started again by the removal's rollback partners). Before InstallInitialize, WiX's
-    /// default, a failed upgrade leaves neither version.
-    /// </summary>
-    private static readonly (string Action, int Sequence)[] ExecuteSequence =
-    {
-        ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
-        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("InstallValidate", 1400),
-        ("InstallInitialize", 1500), ("RemoveExistingProducts", 1501), ("ProcessComponents", 1600), ("UnpublishFeatures", 1800), ("RemoveEnvironmentStrings", 3300),
-        ("RemoveFiles", 3500), ("RemoveFolders", 3600), ("CreateFolders", 3700), ("InstallFiles", 4000), ("WriteEnvironmentStrings", 5200),
-        ("RegisterUser", 6000), ("RegisterProduct", 6100), ("PublishFeatures", 6300), ("PublishProduct", 6400), ("InstallFinalize", 6600),
-    };
-
-    private static readonly (string Action, int Sequence)[] UiSequence =
-    {
-        ("FindRelatedProducts", 25), ("LaunchConditions", 100), ("ValidateProductID", 700), ("CostInitialize", 800), ("FileCost", 900),
-        ("CostFinalize", 1000), ("MigrateFeatureStates", 1200), ("ExecuteAction", 1300),
-    };
-
-    private static readonly (string Action, int Sequence)[] AdminExecuteSequence =
-    {
-        ("CostInitialize", 800), ("FileCost", 900), ("CostFinalize", 1000), ("InstallValidate", 1400), ("InstallInitialize", 1500),
-        ("InstallAdminPackage", 3900), ("InstallFiles", 4000), ("InstallFinalize", 6600),
-    };
-
-    private static readonly (string Action, int Sequence)[] AdminUiSequence =
-    {
-        ("CostInitialize", 800), ("FileCost", 900), ("CostFinalize", 1000), ("ExecuteAction", 1300),
-    };
-
-    private static readonly (string Action, int Sequence)[] AdvertiseSequence =
-    {
-        ("CostInitialize", 800), ("CostFinalize", 1000), ("InstallValidate", 1400), ("InstallInitialize", 1500),
-        ("PublishFeatures", 6300), ("PublishProduct", 6400), ("InstallFinalize", 6600),
-    };
-
-    /// <summary>
     /// ARM64 Windows runs x64 programs but loads only ARM64 drivers; x64 Windows refuses an Arm64 package by its
     /// Template, and the condition says which installer to take in either case. The native msiexec's environment
     /// names the processor (PROCESSOR_ARCHITEW6432 where it runs emulated).
@@ -251,31 +211,6 @@ public static class DriverInstallerBuilder
         return architecture == "arm64"
             ? new object?[] { Arm64, "This installer of [ProductName] is for ARM64 Windows, and this Windows is not: install the x64 installer (its name ends in .amd64.msi)." }
             : new object?[] { "NOT " + Arm64, "This installer of [ProductName] is for x64 Windows; an x64 driver does not load on ARM64 Windows: install the ARM64 installer (its name ends in .arm64.msi)." };
-    }
-
-    /// <summary>
-    /// ProductVersion: the first three numbers (Windows Installer compares only those), each within its range.
-    /// </summary>
-    public static string ProductVersion(string version)
-    {
-        var match = Regex.Match(version ?? string.Empty, @"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?:\.\d+)?(?:[-+].*)?\s*$");
-        var limits = new long[] { 255, 255, 65535 };
-        if (!match.Success)
-        {
-            throw Invalid($"The installer's version '{version}' is not major.minor.patch: Windows Installer compares three numbers.");
-        }
-
-        var parts = new long[3];
-        for (var i = 0; i < 3; i++)
-        {
-            var text = match.Groups[i + 1].Success ? match.Groups[i + 1].Value : "0";
-            if (!long.TryParse(text, out parts[i]) || parts[i] > limits[i])
-            {
-                throw Invalid($"The installer's version '{version}' is out of range: Windows Installer versions go up to 255.255.65535.");
-            }
-        }
-
-        return string.Join(".", parts);
     }
 
     /// <summary>The package code: new for every different package, the same for the same one (a hash of everything but itself).</summary>
@@ -296,136 +231,5 @@ public static class DriverInstallerBuilder
         return NameBasedGuid.Create("package|" + string.Concat(digest.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))));
     }
 
-    private static void CheckText(string what, string value, int longest)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl))
-        {
-            throw Invalid($"The installer's {what} must be given, on one line.");
-        }
-
-        if (CodePage1252.FirstUnrepresentable(value) is { } c)
-        {
-            throw Invalid($"The installer's {what} '{value}' has '{c}', which the installer database's code page (1252, Western European) cannot hold: use another character there.");
-        }
-
-        if (value.Length > longest)
-        {
-            throw Invalid($"The installer's {what} '{value}' is {value.Length} characters; Windows Installer takes at most {longest}: shorten it.");
-        }
-    }
-
-    private static WdkException Invalid(string message) => new(Diagnostic.Error(ErrorCodes.InstallerSettingsInvalid, message));
-
-    /// <summary>An installed file: its key (File, Component and cabinet entry), folder key, name and source.</summary>
-    private sealed record InstalledFile(string Key, string Directory, string FileName, string InstallPath, string Source, long Size);
-
-    /// <summary>The Directory table and the files placed in it.</summary>
-    private sealed class Layout
-    {
-        private readonly string upgradeCode;
-        private readonly string architecture;
-        private readonly Dictionary<string, string> directoryKeys = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, ISet<string>> shortNames = new(StringComparer.Ordinal);
-        private readonly HashSet<string> keys = new(StringComparer.Ordinal);
-
-        public Layout(string upgradeCode, string architecture, string installFolder)
-        {
-            this.upgradeCode = upgradeCode;
-            this.architecture = architecture;
-            Directories.Add(new object?[] { "TARGETDIR", null, "SourceDir" });
-            Directories.Add(new object?[] { "ProgramFiles64Folder", "TARGETDIR", "." });
-            Directories.Add(new object?[] { DriverInstallActions.NativeSystemFolder, "TARGETDIR", "." });
-            var segments = installFolder.Replace('/', '\\').Split('\\').Where(s => s.Length > 0).ToList();
-            if (segments.Count == 0 || segments.Any(s => s is "." or ".." || s.IndexOfAny(Path.GetInvalidFileNameChars().Concat(new[] { '|', ':', '*', '?', '"', '<', '>' }).ToArray()) >= 0))
-            {
-                throw Invalid($"The install folder '{installFolder}' must be a relative folder under Program Files, such as 'Contoso\\Ping'.");
-            }
-
-            if (CodePage1252.FirstUnrepresentable(installFolder) is { } c)
-            {
-                throw Invalid($"The install folder '{installFolder}' has '{c}', which the installer database's code page (1252, Western European) cannot hold: use another character there.");
-            }
-
-            var parent = "ProgramFiles64Folder";
-            for (var i = 0; i < segments.Count; i++)
-            {
-                var key = i == segments.Count - 1 ? "INSTALLDIR" : "INSTALLDIR" + (i + 1);
-                Directories.Add(new object?[] { key, parent, ShortFileName.For(segments[i], Names(parent)) });
-                parent = key;
-            }
-
-            directoryKeys[string.Empty] = "INSTALLDIR";
-        }
-
-        public List<object?[]> Directories { get; } = new();
-
-        public List<InstalledFile> Files { get; } = new();
-
-        /// <param name="installPath">Relative to the install folder, with slashes.</param>
-        public void Add(string source, string installPath)
-        {
-            if (CodePage1252.FirstUnrepresentable(installPath) is { } c)
-            {
-                throw new WdkException(Diagnostic.Error(
-                    ErrorCodes.InstallerPackageInvalid,
-                    $"The package's file '{installPath}' has '{c}' in its name, which the installer database's code page (1252, Western European) cannot hold: rename it.",
-                    source));
-            }
-
-            if (Files.Any(f => string.Equals(f.InstallPath, installPath, StringComparison.OrdinalIgnoreCase)))
-            {
-                throw Invalid($"Two files want the same place '{installPath}' in the install folder.");
-            }
-
-            var slash = installPath.LastIndexOf('/');
-            var folder = slash < 0 ? string.Empty : installPath.Substring(0, slash);
-            var name = installPath.Substring(slash + 1);
-            var directory = Directory(folder);
-            var size = new FileInfo(source).Length;
-            if (size > int.MaxValue)
-            {
-                throw Invalid($"'{source}' is {size} bytes; an installer's files are at most 2 GiB each.");
-            }
-
-            Files.Add(new InstalledFile(Key(installPath), directory, ShortFileName.For(name, Names(directory)), installPath, source, size));
-        }
-
-        /// <summary>A component's GUID stays while its file's place does, in every build of the product line.</summary>
-        public string ComponentId(InstalledFile file) =>
-            NameBasedGuid.Braced(NameBasedGuid.Create($"component|{upgradeCode}|{architecture}|{file.InstallPath.ToLowerInvariant()}"));
-
-        private string Directory(string folder)
-        {
-            if (directoryKeys.TryGetValue(folder, out var key))
-            {
-                return key;
-            }
-
-            var slash = folder.LastIndexOf('/');
-            var parent = Directory(slash < 0 ? string.Empty : folder.Substring(0, slash));
-            key = Key("dir/" + folder);
-            Directories.Add(new object?[] { key, parent, ShortFileName.For(folder.Substring(slash + 1), Names(parent)) });
-            directoryKeys[folder] = key;
-            return key;
-        }
-
-        private ISet<string> Names(string directory) =>
-            shortNames.TryGetValue(directory, out var names) ? names : shortNames[directory] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
-        /// <summary>An identifier (letters, digits, _ and .; not starting with a digit or .) readable from the path, unique.</summary>
-        private string Key(string path)
-        {
-            var readable = new string(path.Select(c => char.IsLetterOrDigit(c) && c < 0x80 ? c : '_').ToArray());
-            var key = "_" + (readable.Length > 48 ? readable.Substring(readable.Length - 48) : readable);
-            if (readable.Length > 48 || keys.Contains(key))
-            {
-                using var sha = SHA256.Create();
-                var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(path.ToLowerInvariant()));
-                key += "_" + string.Concat(hash.Take(4).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-            }
-
-            keys.Add(key);
-            return key;
-        }
-    }
+    private static WdkException Invalid(string message) => DriverInstallerSettings.Invalid(message);
 }

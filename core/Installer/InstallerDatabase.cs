@@ -20,9 +20,10 @@ public static class InstallerDatabase
     /// <summary>The root storage's class id of an installer database.</summary>
     public static readonly Guid ClassId = new("000C1084-0000-0000-C000-000000000046");
 
-    private static readonly InstallerColumn[] TablesSchema = { InstallerColumn.S("Name", 64, key: true) };
+    /// <summary>The schema of the tables that describe the others, written and read alike.</summary>
+    internal static readonly InstallerColumn[] TablesSchema = { InstallerColumn.S("Name", 64, key: true) };
 
-    private static readonly InstallerColumn[] ColumnsSchema =
+    internal static readonly InstallerColumn[] ColumnsSchema =
     {
         InstallerColumn.S("Table", 64, key: true), InstallerColumn.I2("Number", key: true), InstallerColumn.S("Name", 64), InstallerColumn.I2("Type"),
     };
@@ -92,7 +93,7 @@ public static class InstallerDatabase
     {
         if (row.Length != table.Columns.Count)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CompoundFileInputInvalid, $"A row of the {table.Name} table has {row.Length} cells for its {table.Columns.Count} columns."));
+            throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerTableInvalid, $"A row of the {table.Name} table has {row.Length} cells for its {table.Columns.Count} columns."));
         }
     }
 
@@ -160,7 +161,7 @@ public static class InstallerDatabase
             {
                 if (strings.Count == 0xFFFF)
                 {
-                    throw new WdkException(Diagnostic.Error(ErrorCodes.CompoundFileInputInvalid, "The installer database would hold more than 65,535 strings."));
+                    throw new WdkException(Diagnostic.Error(ErrorCodes.InstallerTableInvalid, "The installer database would hold more than 65,535 strings."));
                 }
 
                 ids[text] = strings.Count + 1;

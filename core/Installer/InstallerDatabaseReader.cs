@@ -88,11 +88,8 @@ public sealed class InstallerDatabaseReader
 
     private List<InstallerTable> ReadTables()
     {
-        var columns = ReadRows("_Columns", new[]
-        {
-            InstallerColumn.S("Table", 64, key: true), InstallerColumn.I2("Number", key: true), InstallerColumn.S("Name", 64), InstallerColumn.I2("Type"),
-        });
-        var names = ReadRows("_Tables", new[] { InstallerColumn.S("Name", 64, key: true) }).Select(r => (string?)r[0]).ToList();
+        var columns = ReadRows("_Columns", InstallerDatabase.ColumnsSchema);
+        var names = ReadRows("_Tables", InstallerDatabase.TablesSchema).Select(r => (string?)r[0]).ToList();
         var tables = new List<InstallerTable>();
         foreach (var name in names)
         {
@@ -214,5 +211,5 @@ public sealed class InstallerDatabaseReader
     private byte[]? Stream(string name) => streams.TryGetValue(name, out var data) ? data : null;
 
     private WdkException Malformed(string what) =>
-        new(Diagnostic.Error(ErrorCodes.CompoundFileMalformed, $"Cannot read the installer database: {what}.", path));
+        new(Diagnostic.Error(ErrorCodes.InstallerMalformed, $"Cannot read the installer database: {what}.", path));
 }

@@ -173,7 +173,7 @@ public static class InstallerFiles
     }
 
     private static WdkException Malformed(string path, string what) =>
-        new(Diagnostic.Error(ErrorCodes.CompoundFileMalformed, $"Cannot read the installer database: {what}.", path));
+        new(Diagnostic.Error(ErrorCodes.InstallerMalformed, $"Cannot read the installer database: {what}.", path));
 
     private static WdkException Unsafe(string path, string message) => new(Diagnostic.Error(ErrorCodes.CabinetUnsafeName, message, path));
 }

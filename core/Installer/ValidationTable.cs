@@ -66,7 +66,7 @@ public static class ValidationTable
             {
                 if (!Rules.TryGetValue((table.Name, column.Name), out var rule))
                 {
-                    throw new Diagnostics.WdkException(Diagnostics.Diagnostic.Error(Diagnostics.ErrorCodes.CompoundFileInputInvalid, $"The installer schema has no validation rule for {table.Name}.{column.Name}."));
+                    throw new Diagnostics.WdkException(Diagnostics.Diagnostic.Error(Diagnostics.ErrorCodes.InstallerTableInvalid, $"The installer schema has no validation rule for {table.Name}.{column.Name}."));
                 }
 
                 var numeric = column.Kind is InstallerColumnKind.Int16 or InstallerColumnKind.Int32;

@@ -60,7 +60,7 @@ public static class AttestedPackage
 
     private static void Verify(string zip, IReadOnlyList<string> packages, TrustOptions trust)
     {
-        var findings = packages.SelectMany(p => SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(p), trust with { Microsoft = true })).ToList();
+        var findings = packages.SelectMany(p => PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(p), trust with { Microsoft = true })).ToList();
         if (findings.Count > 0)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.SignedPackageInvalid, $"Microsoft's package does not verify ({findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}): {findings[0].Code} {findings[0].Message}", zip));

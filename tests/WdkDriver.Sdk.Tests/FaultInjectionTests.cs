@@ -53,7 +53,7 @@ public class FaultInjectionTests
         }
 
         var certificate = X509CertificateLoader.LoadCertificateFromFile(Path.ChangeExtension(sdk.TestCertificate, ".cer"));
-        Assert.Empty(SignatureVerifier.VerifyPackageTree(package, new TrustOptions(new[] { certificate })));
+        Assert.Empty(PackageVerifier.VerifyPackageTree(package, new TrustOptions(new[] { certificate })));
         Assert.True(File.Exists(Path.Combine(package, "driver", "amd64", "booster.inf")));
     }
 

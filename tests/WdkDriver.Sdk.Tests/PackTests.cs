@@ -72,7 +72,7 @@ public class PackTests
         using var unpacked = new TempDirectory("unpacked");
         ZipFile.ExtractToDirectory(zip, unpacked.Path);
         var certificate = unpacked.Combine("WdkDriverTestCert.cer");
-        Assert.Empty(SignatureVerifier.VerifyPackageTree(unpacked.Path, new TrustOptions(new[] { X509CertificateLoader.LoadCertificateFromFile(certificate) })));
+        Assert.Empty(PackageVerifier.VerifyPackageTree(unpacked.Path, new TrustOptions(new[] { X509CertificateLoader.LoadCertificateFromFile(certificate) })));
         ToolProcess.Succeed(unpacked.Path, "openssl", "x509", "-inform", "DER", "-in", certificate, "-out", "test.pem");
         foreach (var file in new[] { "driver/amd64/booster.sys", "driver/amd64/booster.cat", "client/amd64/boost.exe" })
         {
@@ -155,7 +155,7 @@ public class PackTests
         using var unpacked = new TempDirectory("unpacked");
         ZipFile.ExtractToDirectory(zip, unpacked.Path);
         var trust = new TrustOptions(new[] { X509CertificateLoader.LoadCertificateFromFile(unpacked.Combine("WdkDriverTestCert.cer")) });
-        Assert.Empty(SignatureVerifier.VerifyPackageTree(unpacked.Path, trust));
+        Assert.Empty(PackageVerifier.VerifyPackageTree(unpacked.Path, trust));
         Assert.Equal(Machine.Arm64, PeFacts.Read(unpacked.Combine("driver/arm64/hello.sys")).Machine);
         Assert.Equal(Machine.Amd64, PeFacts.Read(unpacked.Combine("driver/amd64/hello.sys")).Machine);
         Assert.Contains("[DefaultInstall.NTarm64]", File.ReadAllLines(unpacked.Combine("driver/arm64/hello.inf")));

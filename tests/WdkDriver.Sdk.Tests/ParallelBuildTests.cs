@@ -49,7 +49,7 @@ public class ParallelBuildTests
             var package = root.Path(name, "bin", "Debug", "x64", "package");
             // Made once: every package carries the one certificate there is, and its files verify against it.
             Assert.Equal(made.RawData, File.ReadAllBytes(Path.Combine(package, "WdkDriverTestCert.cer")));
-            Assert.Empty(SignatureVerifier.VerifyPackageTree(package, trust));
+            Assert.Empty(PackageVerifier.VerifyPackageTree(package, trust));
         }
     }
 }

@@ -237,7 +237,7 @@ public sealed class DriverInstallerTests : IDisposable
     [InlineData("1.2.3.4", "1.2.3")]
     [InlineData("4.5.6+abcdef", "4.5.6")]
     public void Versions_keep_the_three_numbers_Windows_Installer_compares(string version, string expected) =>
-        Assert.Equal(expected, DriverInstallerBuilder.ProductVersion(version));
+        Assert.Equal(expected, DriverInstallerSettings.ProductVersion(version));
 
     [Theory]
     [InlineData("256.0.0")]
@@ -246,7 +246,7 @@ public sealed class DriverInstallerTests : IDisposable
     [InlineData("")]
     public void Versions_Windows_Installer_cannot_hold_are_refused(string version)
     {
-        var error = Assert.Throws<WdkException>(() => DriverInstallerBuilder.ProductVersion(version));
+        var error = Assert.Throws<WdkException>(() => DriverInstallerSettings.ProductVersion(version));
         Assert.Equal(ErrorCodes.InstallerSettingsInvalid, error.Diagnostic.Code);
     }
 

@@ -1,4 +1,5 @@
 using WdkDriver.Core.DriverInstall;
+using WdkDriver.Core.Installer;
 using WdkDriver.Core.Inf;
 using WdkDriver.Core.Packaging;
 

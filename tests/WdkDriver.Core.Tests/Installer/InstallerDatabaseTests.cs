@@ -1,3 +1,4 @@
+using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.CompoundFiles;
 using WdkDriver.Core.Installer;
 
@@ -102,6 +103,17 @@ public sealed class InstallerDatabaseTests : IDisposable
         var exported = ToolProcess.Run(temp.Path, "msiinfo", new[] { "export", ours, "Property" });
         Assert.True(exported.ExitCode == 0, exported.Output);
         Assert.Equal(new[] { "After\tafter", "Long\t" + value, "Short\tabc" }, Rows(exported.Output));
+    }
+
+    [Fact]
+    public void A_sound_compound_file_holding_a_broken_database_is_the_installers_WDK5055()
+    {
+        var broken = CompoundFileWriter.Write(new[] { new CompoundFileStream(InstallerStreamName.Table("_StringPool"), new byte[] { 0xE4, 0x04, 0x00 }) }, InstallerDatabase.ClassId);
+
+        var error = Assert.Throws<WdkException>(() => InstallerDatabaseReader.Read(CompoundFile.Read(broken, "broken.msi"), "broken.msi"));
+
+        Assert.Equal("WDK5055", error.Diagnostic.Code);
+        Assert.Contains("its string pool is not whole 4-byte slots", error.Message);
     }
 
     [Fact]

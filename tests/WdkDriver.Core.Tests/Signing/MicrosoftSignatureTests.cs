@@ -23,7 +23,7 @@ public sealed class MicrosoftSignatureTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     private static IReadOnlyList<Diagnostic> Verify(string folder, params X509Certificate2[] anchors) =>
-        SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), new TrustOptions(anchors, Microsoft: true));
+        PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), new TrustOptions(anchors, Microsoft: true));
 
     /// <summary>A copy of the attested package to change.</summary>
     private string Copy()
@@ -94,7 +94,7 @@ public sealed class MicrosoftSignatureTests : IDisposable
 
         Assert.Equal("WDK4015", finding.Code);
         Assert.Contains("not by Microsoft for drivers", finding.Message);
-        Assert.DoesNotContain(SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), new TrustOptions(new[] { vendor }, IgnoreChain: true)), f => f.File == Catalog(folder));
+        Assert.DoesNotContain(PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), new TrustOptions(new[] { vendor }, IgnoreChain: true)), f => f.File == Catalog(folder));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class TamperTests : IDisposable
         temp.Dispose();
     }
 
-    private IReadOnlyList<Diagnostics.Diagnostic> Verify() => SignatureVerifier.VerifyPackage(package, new TrustOptions(new[] { certificate }));
+    private IReadOnlyList<Diagnostics.Diagnostic> Verify() => PackageVerifier.VerifyPackage(package, new TrustOptions(new[] { certificate }));
 
     /// <summary>Changes one byte at each position (restoring it after) and counts the changes the verifier catches.</summary>
     private (int Caught, int Tried) Tamper(string file, IEnumerable<long> positions)

@@ -92,10 +92,10 @@ public class VerifierTests : IDisposable
         File.WriteAllBytes(temp.Combine("pkg", "driver.cat"), CatalogSigner.Sign(catalog, "driver.cat", Signer.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256));
         files = CatalogContents.FolderFiles(temp.Combine("pkg"));
 
-        Assert.Empty(SignatureVerifier.VerifyPackage(files, TrustSigner));
+        Assert.Empty(PackageVerifier.VerifyPackage(files, TrustSigner));
 
         File.AppendAllText(temp.Combine("pkg", "driver.inf"), "; changed\n");
-        var finding = Assert.Single(SignatureVerifier.VerifyPackage(files, TrustSigner));
+        var finding = Assert.Single(PackageVerifier.VerifyPackage(files, TrustSigner));
         Assert.Equal("WDK4014", finding.Code);
         Assert.Equal(temp.Combine("pkg", "driver.inf"), finding.File);
     }

@@ -31,7 +31,7 @@ public sealed class CatalogVouchingTests : IDisposable
         ToolProcess.Succeed(temp.Path, "osslsigncode", "sign", "-certs", "signer.pem", "-key", "signer.key", "-in", Path.Combine(MakecatFiles, "unsigned.cat"), "-out", "signed.cat");
         var file = Path.Combine(MakecatFiles, member);
 
-        Assert.Empty(SignatureVerifier.VerifyWithCatalog(file, temp.Combine("signed.cat"), Trust));
+        Assert.Empty(PackageVerifier.VerifyWithCatalog(file, temp.Combine("signed.cat"), Trust));
         // Alone, the same file has no signature.
         Assert.NotEmpty(SignatureVerifier.VerifyFile(file, Trust));
 
@@ -39,7 +39,7 @@ public sealed class CatalogVouchingTests : IDisposable
         var bytes = File.ReadAllBytes(file);
         bytes[bytes.Length - 1] ^= 0x01;
         File.WriteAllBytes(changed, bytes);
-        Assert.Contains(SignatureVerifier.VerifyWithCatalog(changed, temp.Combine("signed.cat"), Trust), f => f.Code == "WDK4014");
+        Assert.Contains(PackageVerifier.VerifyWithCatalog(changed, temp.Combine("signed.cat"), Trust), f => f.Code == "WDK4014");
     }
 
     /// <summary>A legacy service's package: its binary without an embedded signature, its signed catalog listing it.</summary>
@@ -88,24 +88,24 @@ public sealed class CatalogVouchingTests : IDisposable
 
         Catalog("one.cat", "one.inf");
         Catalog("two.cat", "two.inf");
-        Assert.Empty(SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust));
+        Assert.Empty(PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust));
 
         // Swapped: every file is in a signed catalog of the package, but not in the one its INF names.
         Catalog("one.cat", "two.inf");
         Catalog("two.cat", "one.inf");
-        var findings = SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust);
+        var findings = PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust);
         Assert.True(findings.Count == 4, string.Join("\n", findings));
         Assert.All(findings, f => Assert.Equal("WDK4014", f.Code));
         Assert.Contains(findings, f => f.File == Path.Combine(folder, "one.sys") && f.Message.Contains("is in another catalog of the package, not in one.cat, the one one.inf names (CatalogFile)", StringComparison.Ordinal));
 
         File.Delete(Path.Combine(folder, "two.cat"));
-        Assert.Contains(SignatureVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust), f => f.File == Path.Combine(folder, "two.inf") && f.Message.Contains("names the catalog two.cat (CatalogFile), which the package does not hold", StringComparison.Ordinal));
+        Assert.Contains(PackageVerifier.VerifyPackage(CatalogContents.FolderFiles(folder), Trust), f => f.File == Path.Combine(folder, "two.inf") && f.Message.Contains("names the catalog two.cat (CatalogFile), which the package does not hold", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_driver_package_accepts_a_binary_its_signed_catalog_vouches_for()
     {
-        Assert.Empty(SignatureVerifier.VerifyPackage(Package("3"), Trust));
+        Assert.Empty(PackageVerifier.VerifyPackage(Package("3"), Trust));
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class CatalogVouchingTests : IDisposable
     {
         var package = Package(startType);
 
-        var finding = Assert.Single(SignatureVerifier.VerifyPackage(package, Trust));
+        var finding = Assert.Single(PackageVerifier.VerifyPackage(package, Trust));
 
         Assert.Equal("WDK4010", finding.Code);
         Assert.Equal(package["svc.sys"], finding.File);

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace WdkDriver.Core.DriverInstall;
+namespace WdkDriver.Core.Installer;
 
 /// <summary>
 /// The <c>SHORT|Long name</c> form the File and Directory tables need: a name that is already 8.3 stands alone;

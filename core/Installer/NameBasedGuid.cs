@@ -2,7 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace WdkDriver.Core.DriverInstall;
+namespace WdkDriver.Core.Installer;
 
 /// <summary>
 /// Name-based GUIDs (RFC 9562 version 5: SHA-1 over a namespace and a name): the same name always gives the same
