@@ -22,7 +22,6 @@ public static class InstallerSigner
 {
     public const string SignatureStream = "\u0005DigitalSignature";
     public const string SignatureExStream = "\u0005MsiDigitalSignatureEx";
-    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
     private const string SipInfo = "1.3.6.1.4.1.311.2.1.30";
     private static readonly byte[] MsiSip = new Guid("000C10F1-0000-0000-C000-000000000046").ToByteArray();
 
@@ -31,7 +30,7 @@ public static class InstallerSigner
     {
         var package = Read(source);
         var streams = package.Streams.Where(s => s.Name is not (SignatureStream or SignatureExStream)).ToList();
-        var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(ContentDigest(streams, package.RootClassId, digest, Array.Empty<byte>()), digest), signer, chain, digest, timestamper);
+        var signedData = AuthenticodeSigner.SignIndirectData(SipInfo, WriteSipInfo, ContentDigest(streams, package.RootClassId, digest, Array.Empty<byte>()), signer, chain, digest, timestamper);
         streams.Add(new CompoundFileStream(SignatureStream, signedData));
         AtomicFile.Write(destination, CompoundFileWriter.Write(streams, package.RootClassId), ErrorCodes.SignOutputFailed);
     }
@@ -109,29 +108,17 @@ public static class InstallerSigner
         }
     }
 
-    /// <summary>SpcIndirectDataContent for an installer: SPC_SIPINFO {1, the MSI SIP's GUID, five zeros}, then the digest.</summary>
-    private static byte[] IndirectDataContent(byte[] hash, HashAlgorithmName digest)
+    /// <summary>SPC_SIPINFO's value for an installer: {1, the MSI SIP's GUID, five zeros}.</summary>
+    private static void WriteSipInfo(AsnWriter writer)
     {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            using (writer.PushSequence())
+            writer.WriteInteger(1);
+            writer.WriteOctetString(MsiSip);
+            for (var i = 0; i < 5; i++)
             {
-                writer.WriteObjectIdentifier(SipInfo);
-                using (writer.PushSequence())
-                {
-                    writer.WriteInteger(1);
-                    writer.WriteOctetString(MsiSip);
-                    for (var i = 0; i < 5; i++)
-                    {
-                        writer.WriteInteger(0);
-                    }
-                }
+                writer.WriteInteger(0);
             }
-
-            AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
         }
-
-        return writer.Encode();
     }
 }

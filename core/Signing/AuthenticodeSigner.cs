@@ -150,6 +150,28 @@ public static class AuthenticodeSigner
     }
 
     /// <summary>
+    /// Signs Authenticode's indirect data (SpcIndirectDataContent) for a kind of file: the data of
+    /// <paramref name="dataType"/> (SPC_PE_IMAGE_DATA, SPC_CAB_DATA, the MSI SIP's SPC_SIPINFO), whose value
+    /// <paramref name="writeValue"/> writes, then the file's digest. The one shape the PE, cabinet and installer signers share.
+    /// </summary>
+    public static byte[] SignIndirectData(string dataType, Action<AsnWriter> writeValue, byte[] hash, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(dataType);
+                writeValue(writer);
+            }
+
+            WriteDigestInfo(writer, hash, digest);
+        }
+
+        return Sign(Catalogs.CatalogOids.IndirectData, writer.Encode(), signer, chain, digest, timestamper);
+    }
+
+    /// <summary>
     /// SpcLink's file choice holding "&lt;&lt;&lt;Obsolete&gt;&gt;&gt;" ([2] { [0] BMPString }): the link signtool writes into
     /// SpcPeImageData and, alone, as the value of SPC_CAB_DATA.
     /// </summary>

@@ -17,9 +17,6 @@ namespace WdkDriver.Core.Signing;
 /// </summary>
 public static class CabinetSigner
 {
-    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
-    private const string CabData = "1.3.6.1.4.1.311.2.1.25";
-
     /// <summary>Writes the signed form of the cabinet <paramref name="source"/> to <paramref name="destination"/> (never half-written; the two may be one file).</summary>
     public static void Sign(string source, string destination, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
@@ -31,7 +28,8 @@ public static class CabinetSigner
                 {
                     using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
                     var layout = CabinetSigningLayout.Read(input, source, ErrorCodes.SignInputInvalid);
-                    var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(layout.Digest(input, digest), digest), signer, chain, digest, timestamper);
+                    // SPC_CAB_DATA's value is the SpcLink file choice "<<<Obsolete>>>".
+                    var signedData = AuthenticodeSigner.SignIndirectData(Catalogs.CatalogOids.CabData, AuthenticodeSigner.WriteObsoleteFileLink, layout.Digest(input, digest), signer, chain, digest, timestamper);
                     using var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
                     layout.WriteSigned(input, output, signedData);
                 }
@@ -41,23 +39,5 @@ public static class CabinetSigner
                 }
             },
             ErrorCodes.SignOutputFailed);
-    }
-
-    /// <summary>SpcIndirectDataContent for a cabinet: SPC_CAB_DATA with the SpcLink file choice "&lt;&lt;&lt;Obsolete&gt;&gt;&gt;", then the digest.</summary>
-    private static byte[] IndirectDataContent(byte[] hash, HashAlgorithmName digest)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            using (writer.PushSequence())
-            {
-                writer.WriteObjectIdentifier(CabData);
-                AuthenticodeSigner.WriteObsoleteFileLink(writer);
-            }
-
-            AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
-        }
-
-        return writer.Encode();
     }
 }

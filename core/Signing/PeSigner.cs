@@ -19,9 +19,6 @@ namespace WdkDriver.Core.Signing;
 /// </summary>
 public static class PeSigner
 {
-    private const string IndirectData = "1.3.6.1.4.1.311.2.1.4";
-    private const string PeImageData = "1.3.6.1.4.1.311.2.1.15";
-
     public static byte[] Sign(byte[] image, string path, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper = null)
     {
         var layout = Layout(new MemoryStream(image, writable: false), path);
@@ -115,7 +112,7 @@ public static class PeSigner
     /// </summary>
     private static (long Offset, byte[] Bytes, byte[] DirectoryEntry) CertificateTable(byte[] hash, SigningKey signer, IReadOnlyList<X509Certificate2> chain, HashAlgorithmName digest, ITimestamper? timestamper, long unsignedLength)
     {
-        var signedData = AuthenticodeSigner.Sign(IndirectData, IndirectDataContent(hash, digest), signer, chain, digest, timestamper);
+        var signedData = AuthenticodeSigner.SignIndirectData(Catalogs.CatalogOids.PeImageData, WritePeImageData, hash, signer, chain, digest, timestamper);
         var offset = (unsignedLength + 7) / 8 * 8;
         var table = new byte[8 + ((signedData.Length + 7) / 8 * 8)];
         BitConverter.GetBytes((uint)table.Length).CopyTo(table, 0);
@@ -128,28 +125,16 @@ public static class PeSigner
         return (offset, table, entry);
     }
 
-    /// <summary>SpcIndirectDataContent for a PE: SpcPeImageData with an empty flags BIT STRING and the obsolete file link, then the hash.</summary>
-    private static byte[] IndirectDataContent(byte[] hash, HashAlgorithmName digest)
+    /// <summary>SpcPeImageData: an empty flags BIT STRING and the obsolete file link.</summary>
+    private static void WritePeImageData(AsnWriter writer)
     {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            using (writer.PushSequence())
+            writer.WriteBitString(Array.Empty<byte>());
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
             {
-                writer.WriteObjectIdentifier(PeImageData);
-                using (writer.PushSequence())
-                {
-                    writer.WriteBitString(Array.Empty<byte>());
-                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
-                    {
-                        AuthenticodeSigner.WriteObsoleteFileLink(writer);
-                    }
-                }
+                AuthenticodeSigner.WriteObsoleteFileLink(writer);
             }
-
-            AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
         }
-
-        return writer.Encode();
     }
 }

@@ -129,14 +129,7 @@ public sealed class LegacyTimestampTests : IDisposable
     public void A_countersignature_over_the_bare_digest_counts_and_a_wrong_one_does_not(bool bareDigest, bool intact)
     {
         var now = DateTimeOffset.UtcNow;
-        using var signerKey = RSA.Create(2048);
-        var signerRequest = new CertificateRequest("CN=Old signer", signerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        signerRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new("1.3.6.1.5.5.7.3.3") }, false));
-        using var signer = signerRequest.CreateSelfSigned(now.AddDays(-30), now.AddDays(-10));
-        using var authorityKey = RSA.Create(2048);
-        var authorityRequest = new CertificateRequest("CN=Old time-stamping authority", authorityKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        authorityRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new("1.3.6.1.5.5.7.3.8") }, true));
-        using var authority = authorityRequest.CreateSelfSigned(now.AddDays(-60), now.AddDays(60));
+        var (signer, authority, authorityKey) = ExpiredSignerAndAuthority(now, new OidCollection { new("1.3.6.1.5.5.7.3.3") });
 
         var cms = new SignedCms(new ContentInfo(new Oid("1.3.6.1.4.1.311.10.1"), new byte[] { 0x30, 0x00 }));
         cms.ComputeSignature(new CmsSigner(signer) { IncludeOption = X509IncludeOption.EndCertOnly });
@@ -170,20 +163,13 @@ public sealed class LegacyTimestampTests : IDisposable
     public void A_time_stamp_keeps_an_expired_signature_valid_unless_its_certificate_is_for_lifetime_signing(bool lifetime)
     {
         var now = DateTimeOffset.UtcNow;
-        using var signerKey = RSA.Create(2048);
-        var signerRequest = new CertificateRequest("CN=Expired signer", signerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var usages = new OidCollection { new("1.3.6.1.5.5.7.3.3") };
         if (lifetime)
         {
             usages.Add(new Oid("1.3.6.1.4.1.311.10.3.13"));
         }
 
-        signerRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
-        using var signer = signerRequest.CreateSelfSigned(now.AddDays(-30), now.AddDays(-10));
-        using var authorityKey = RSA.Create(2048);
-        var authorityRequest = new CertificateRequest("CN=Time-stamping authority", authorityKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        authorityRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new("1.3.6.1.5.5.7.3.8") }, true));
-        using var authority = authorityRequest.CreateSelfSigned(now.AddDays(-60), now.AddDays(60));
+        var (signer, authority, authorityKey) = ExpiredSignerAndAuthority(now, usages);
         var cms = new SignedCms(new ContentInfo(new Oid("1.3.6.1.4.1.311.10.1"), new byte[] { 0x30, 0x00 }));
         cms.ComputeSignature(new CmsSigner(signer) { IncludeOption = X509IncludeOption.EndCertOnly });
         cms.SignerInfos[0].AddUnsignedAttribute(new AsnEncodedData("1.2.840.113549.1.9.6", Countersignature(authority, authorityKey, cms.SignerInfos[0].GetSignature(), now.AddDays(-20).UtcDateTime, bareDigest: false, intact: true)));
@@ -202,6 +188,18 @@ public sealed class LegacyTimestampTests : IDisposable
         var expired = Assert.Single(findings);
         Assert.Equal("WDK4013", expired.Code);
         Assert.Contains("is not valid at now (its certificate is for lifetime signing, 1.3.6.1.4.1.311.10.3.13: the signature ends with the certificate, time stamp or not)", expired.Message);
+    }
+
+    /// <summary>A self-signed signer that expired ten days ago (valid from 30 days ago), and a time-stamping authority valid now.</summary>
+    private static (X509Certificate2 Signer, X509Certificate2 Authority, RSA AuthorityKey) ExpiredSignerAndAuthority(DateTimeOffset now, OidCollection signerUsages)
+    {
+        using var signerKey = RSA.Create(2048);
+        var signerRequest = new CertificateRequest("CN=Old signer", signerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        signerRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(signerUsages, false));
+        var authorityKey = RSA.Create(2048);
+        var authorityRequest = new CertificateRequest("CN=Old time-stamping authority", authorityKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        authorityRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new("1.3.6.1.5.5.7.3.8") }, true));
+        return (signerRequest.CreateSelfSigned(now.AddDays(-30), now.AddDays(-10)), authorityRequest.CreateSelfSigned(now.AddDays(-60), now.AddDays(60)), authorityKey);
     }
 
     /// <summary>A PKCS#9 countersignature SignerInfo over <paramref name="signature"/>, signed with SHA-1 as old authorities did.</summary>
