@@ -226,19 +226,34 @@ function Get-CertificateThumbprint([string] $Path) {
 }
 
 function Get-PublishedInfNames {
-    <# The driver store's names (oemNN.inf) of a package INF, from pnputil /enum-drivers. #>
-    param([Parameter(Mandatory)] [string] $OriginalName)
+    <#
+    The driver store's names (oemNN.inf) of a package INF: the store publishes a byte-for-byte copy of the INF in
+    %windir%\INF, so the copies with the INF's bytes are its own, whatever language pnputil would list them in (the
+    installer finds them the same way).
+    #>
+    param([Parameter(Mandatory)] [string] $InfPath)
 
-    $listing = Invoke-WindowsTool 'pnputil.exe' @('/enum-drivers')
-    $published = $null
-    foreach ($line in $listing.Output) {
-        if ($line -match '^\s*Published Name\s*:\s*(\S+)') { $published = $Matches[1] }
-        elseif ($line -match '^\s*Original Name\s*:\s*(\S+)' -and $published) {
-            if ($Matches[1] -ieq $OriginalName) { $published }
-            $published = $null
-        }
+    $hash = (Get-FileHash -LiteralPath $InfPath -Algorithm SHA256).Hash
+    Get-ChildItem -Path (Join-Path $env:windir 'INF') -Filter 'oem*.inf' -File -ErrorAction SilentlyContinue |
+        Where-Object { (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash -eq $hash } |
+        Sort-Object Name |
+        ForEach-Object { $_.Name }
+}
+
+function Remove-StoreCopies {
+    <#
+    Deletes the driver store's copies of a package INF, and uninstalls it from the devices that use it, as the
+    installer's removal does: a PnP INF, and a primitive one, which InstallHinfSection stages into the store since
+    Windows 10 1903. 3010: a restart completes the removal.
+    #>
+    param([Parameter(Mandatory)] [string] $InfPath)
+
+    $published = @(Get-PublishedInfNames $InfPath)
+    if ($published.Count -eq 0) { Write-Host "$(Split-Path $InfPath -Leaf) is not in the driver store." }
+    foreach ($name in $published) {
+        Invoke-WindowsTool 'pnputil.exe' @('/delete-driver', $name, '/uninstall', '/force') -Accept 3010
     }
 }
 
 Export-ModuleMember -Function Read-InfFile, Get-DriverArchitecture, Select-DecoratedSection, Get-DriverInstallPlan, Get-PackageInfs,
-    Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames
+    Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames, Remove-StoreCopies

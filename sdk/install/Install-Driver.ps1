@@ -34,13 +34,14 @@ if ($TrustTestCertificate) {
     }
 }
 
+$restart = $false
 foreach ($inf in Get-PackageInfs $package $Architecture) {
     $plan = Get-DriverInstallPlan -InfPath $inf -Architecture $Architecture
     if ($plan.Kind -eq 'PnP') {
         # 259: added to the store, but no device present matches it yet; 3010: a restart completes the install.
         $result = Invoke-WindowsTool 'pnputil.exe' @('/add-driver', $inf, '/install') -Accept 259, 3010
         if ($result.ExitCode -eq 259) { Write-Host "$(Split-Path $inf -Leaf) is in the driver store; no device present matches it yet." }
-        if ($result.ExitCode -eq 3010) { Write-Host 'Restart Windows to complete the installation.' }
+        if ($result.ExitCode -eq 3010) { $restart = $true }
         continue
     }
 
@@ -50,9 +51,12 @@ foreach ($inf in Get-PackageInfs $package $Architecture) {
         # InstallHinfSection reports nothing: a service that does not exist now was not installed.
         $query = Invoke-WindowsTool 'sc.exe' @('query', $service) -Accept 1060
         if ($query.ExitCode -eq 1060) { throw "error WDK5016: Installing $(Split-Path $inf -Leaf) through [$($plan.InstallSection)] did not create the service '$service'; see %windir%\inf\setupapi.app.log." }
-        # 1056: already running.
-        Invoke-WindowsTool 'sc.exe' @('start', $service) -Accept 1056 | Out-Null
+        # 1056: already running. 1072: an earlier removal left the service marked for deletion until Windows restarts.
+        $start = Invoke-WindowsTool 'sc.exe' @('start', $service) -Accept 1056, 1072
+        if ($start.ExitCode -eq 1072) { throw "error WDK5017: The service '$service' is still marked for deletion by an earlier removal, so Windows cannot start it until it restarts: restart Windows, then install again." }
     }
 }
 
 Write-Host 'Driver installed.'
+# 3010, as msiexec and pnputil say it: installed, and a restart completes it.
+if ($restart) { Write-Host 'Restart Windows to complete the installation.'; exit 3010 }

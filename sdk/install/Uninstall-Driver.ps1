@@ -25,14 +25,11 @@ $package = Split-Path $PSScriptRoot -Parent
 if (-not $Architecture) { $Architecture = Get-DriverArchitecture }
 Assert-Administrator
 
+$restart = $false
 foreach ($inf in Get-PackageInfs $package $Architecture) {
     $plan = Get-DriverInstallPlan -InfPath $inf -Architecture $Architecture
     if ($plan.Kind -eq 'PnP') {
-        $published = @(Get-PublishedInfNames (Split-Path $inf -Leaf))
-        if ($published.Count -eq 0) { Write-Host "$(Split-Path $inf -Leaf) is not in the driver store." }
-        foreach ($name in $published) {
-            Invoke-WindowsTool 'pnputil.exe' @('/delete-driver', $name, '/uninstall') -Accept 3010 | Out-Null
-        }
+        $restart = (@(Remove-StoreCopies $inf) | Where-Object { $_.ExitCode -eq 3010 }).Count -gt 0 -or $restart
         continue
     }
 
@@ -49,6 +46,8 @@ foreach ($inf in Get-PackageInfs $package $Architecture) {
             Invoke-WindowsTool 'sc.exe' @('delete', $service) -Accept 1060 | Out-Null
         }
     }
+
+    $restart = (@(Remove-StoreCopies $inf) | Where-Object { $_.ExitCode -eq 3010 }).Count -gt 0 -or $restart
 }
 
 if ($RemoveTestCertificate) {
@@ -63,3 +62,5 @@ if ($RemoveTestCertificate) {
 }
 
 Write-Host 'Driver uninstalled.'
+# 3010, as msiexec and pnputil say it: done, and a restart completes it.
+if ($restart) { Write-Host 'Restart Windows to complete the removal.'; exit 3010 }

@@ -22,7 +22,13 @@ public sealed class InstallScriptTests : IDisposable
     {
         TempDirectory.CopyTree(Scripts, package.Combine("tools"));
         Directory.CreateDirectory(package.Combine("driver", "amd64"));
+        // A Windows folder of the test's own, whose INF folder stands in for the driver store's published copies.
+        Directory.CreateDirectory(package.Combine("windows", "INF"));
+        host.Run("$env:windir = $args[0]", package.Combine("windows"));
     }
+
+    /// <summary>Publishes a copy of the INF into the stand-in store as Windows does: %windir%\INF\oemNN.inf, the same bytes.</summary>
+    private void Publish(string inf, string name) => File.Copy(inf, package.Combine("windows", "INF", name));
 
     public void Dispose()
     {
@@ -157,6 +163,18 @@ public sealed class InstallScriptTests : IDisposable
     }
 
     [Fact]
+    public void A_service_still_marked_for_deletion_is_WDK5017_naming_the_restart()
+    {
+        AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        host.Answer("sc.exe start Booster", 1072, "[SC] StartService FAILED 1072: The specified service has been marked for deletion.");
+
+        var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "amd64")}"));
+
+        Assert.Contains("error WDK5017: The service 'Booster' is still marked for deletion by an earlier removal", error.Message);
+        Assert.Contains("restart Windows, then install again", error.Message);
+    }
+
+    [Fact]
     public void A_PnP_package_is_added_with_pnputil_and_a_missing_device_is_not_an_error()
     {
         var inf = AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
@@ -191,18 +209,19 @@ public sealed class InstallScriptTests : IDisposable
     }
 
     [Fact]
-    public void Uninstall_of_a_PnP_package_deletes_each_driver_store_copy_of_its_INF()
+    public void Uninstall_of_a_PnP_package_deletes_each_driver_store_copy_of_its_INF_found_by_its_bytes()
     {
-        AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
-        host.Answer("pnputil.exe /enum-drivers", 0,
-            "Microsoft PnP Utility", "",
-            "Published Name:     oem3.inf", "Original Name:      other.inf", "Provider Name:      Contoso", "",
-            "Published Name:     oem7.inf", "Original Name:      toastpkg.inf", "Provider Name:      Toaster", "",
-            "Published Name:     oem9.inf", "Original Name:      ToastPkg.inf", "Provider Name:      Toaster");
+        var inf = AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
+        Publish(inf, "oem7.inf");
+        Publish(inf, "oem9.inf");
+        File.WriteAllText(package.Combine("windows", "INF", "oem3.inf"), "; another package's INF\r\n");
+        host.Answer("pnputil.exe /delete-driver oem9.inf*", 3010, "Driver package deleted successfully. A restart is needed.");
 
-        host.Run($"& {Uninstall("-Architecture", "amd64")}");
+        var exit = host.Run($"& {Uninstall("-Architecture", "amd64")}; $LASTEXITCODE").Last();
 
-        Assert.Equal(new[] { "pnputil.exe /enum-drivers", "pnputil.exe /delete-driver oem7.inf /uninstall", "pnputil.exe /delete-driver oem9.inf /uninstall" }, host.Calls);
+        Assert.Equal(new[] { "pnputil.exe /delete-driver oem7.inf /uninstall /force", "pnputil.exe /delete-driver oem9.inf /uninstall /force" }, host.Calls);
+        // A restart pnputil asks for is the script's exit code, as msiexec gives it.
+        Assert.Equal(3010, Convert.ToInt32(exit.BaseObject, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -211,6 +230,8 @@ public sealed class InstallScriptTests : IDisposable
         var inf = AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
         var thumbprint = AddTestCertificate();
         host.Answer("sc.exe stop Booster", 1062, "[SC] ControlService FAILED 1062: The service has not been started.");
+        // Since Windows 10 1903 InstallHinfSection stages a primitive INF into the store: its copy goes too.
+        Publish(inf, "oem12.inf");
 
         host.Run($"& {Uninstall("-RemoveTestCertificate", "-Architecture", "amd64")}");
 
@@ -219,6 +240,7 @@ public sealed class InstallScriptTests : IDisposable
             {
                 "sc.exe stop Booster",
                 $"rundll32.exe setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 {inf}",
+                "pnputil.exe /delete-driver oem12.inf /uninstall /force",
                 $"certutil.exe -delstore Root {thumbprint}",
                 $"certutil.exe -delstore TrustedPublisher {thumbprint}",
             },
