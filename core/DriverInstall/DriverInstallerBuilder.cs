@@ -17,9 +17,12 @@ namespace WdkDriver.Core.DriverInstall;
 /// Maps a driver package to a per-machine Windows Installer package for one architecture: the client's files into
 /// Program Files\&lt;install folder&gt;, the driver package (INF, catalog, binaries) into its driver\ folder beside
 /// them, one feature, a component per file, the files in one embedded MSZIP cabinet, a major upgrade of any older
-/// version of the same upgrade code (the old product removed first, its driver with it), a refusal to downgrade, the
-/// Programs and Features entry, optionally the client's folder on PATH, and the custom actions that install and remove
-/// each INF (<see cref="DriverInstallActions"/>). Codes are name-based, times the given one: same input, same bytes.
+/// version of the same upgrade code (the old product removed inside the same transaction, its driver with it), a
+/// refusal to downgrade, the Programs and Features entry, optionally the client's folder on PATH, and the custom actions
+/// that install and remove each INF (<see cref="DriverInstallActions"/>). Where the files go is
+/// <see cref="InstallerLayout"/>'s, the standard actions <see cref="InstallerSequences"/>', the settings' checks
+/// <see cref="DriverInstallerSettings"/>'; every row is checked as ICE03 checks (<see cref="InstallerTableCheck"/>).
+/// Codes are name-based, times the given one: same input, same bytes.
 /// </summary>
 public static class DriverInstallerBuilder
 {
