@@ -96,8 +96,7 @@ public static class DriverInstallActions
             }
         }
 
-        var actions = removing.Sequence(ref removal).Concat(installing.Sequence(ref install)).ToList();
-        return actions;
+        return removing.Sequence(ref removal).Concat(installing.Sequence(ref install)).ToList();
     }
 
     /// <summary>

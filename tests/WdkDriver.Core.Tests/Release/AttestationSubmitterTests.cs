@@ -59,7 +59,7 @@ public sealed class AttestationSubmitterTests : IDisposable
         return new AttestationSubmitter(api, http, progress.Enqueue, Delay);
     }
 
-    private string Cabinet(string name = "booster.cab", string content = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.3.0\r\n")
+    private string Cabinet(string name = "booster.cab", string content = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.3.0\r\nCatalogFile = booster.cat\r\n")
     {
         temp.Write($"in-{name}/Booster/booster.inf", content);
         File.WriteAllBytes(temp.Combine($"in-{name}", "Booster", "booster.sys"), Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray());
@@ -182,7 +182,7 @@ public sealed class AttestationSubmitterTests : IDisposable
     {
         await Submitter().RunAsync(Request(Cabinet(), wait: false), CancellationToken.None);
 
-        var other = await Assert.ThrowsAsync<WdkException>(() => Submitter().RunAsync(Request(Cabinet("other.cab", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.4.0\r\n")), CancellationToken.None));
+        var other = await Assert.ThrowsAsync<WdkException>(() => Submitter().RunAsync(Request(Cabinet("other.cab", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nDriverVer = 11/30/2026,1.2.4.0\r\nCatalogFile = booster.cat\r\n")), CancellationToken.None));
         Environment.SetEnvironmentVariable("WDK_TEST_WRONG_SECRET", "not-the-secret-0815");
         File.Delete(temp.Combine("submission.json"));
         var refused = await Assert.ThrowsAsync<WdkException>(() => Submitter("WDK_TEST_WRONG_SECRET").RunAsync(Request(Cabinet()), CancellationToken.None));
