@@ -19,6 +19,15 @@ public static class PeFileVersion
     /// <returns>The version (a.b.c.d) and language id; null for a file that is not a PE image or has no version resource.</returns>
     public static (string Version, string Language)? Read(string path)
     {
+        // Only an image (MZ) is read whole; an INF, a catalog or a text is not read again.
+        using (var probe = File.OpenRead(path))
+        {
+            if (probe.ReadByte() != 'M' || probe.ReadByte() != 'Z')
+            {
+                return null;
+            }
+        }
+
         var file = File.ReadAllBytes(path);
         try
         {
