@@ -4,7 +4,7 @@ using System.Linq;
 namespace WdkDriver.Core.DriverInstall;
 
 /// <summary>A custom action and where it runs in InstallExecuteSequence.</summary>
-public sealed record InstallerAction(string Name, int Type, string Source, string Target, string Condition, int Sequence);
+public sealed record InstallerAction(string Name, int Type, string? Source, string Target, string Condition, int Sequence);
 
 /// <summary>
 /// The deferred custom actions that install and remove one INF with Windows' own tools, as the install scripts run
@@ -108,18 +108,39 @@ public static class DriverInstallActions
         $"{System}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @(fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force)\"";
 
     /// <summary>
-    /// pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart needed.
-    /// An EXE action fails on any code but 0, so cmd maps the three to 0, the other codes above 259 to 1, and leaves the
-    /// ones below as they are (cmd exits with the last error level). Each test is in its own parentheses: an
-    /// unparenthesized <c>if</c> would take every command after it on the line as its own. The whole command fits the
-    /// CustomAction table's Target column (255 characters).
+    /// pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart needed,
+    /// which leaves <see cref="RestartMarker"/> for <see cref="RequestRestart"/>. An EXE action fails on any code but 0,
+    /// so cmd (with delayed expansion, /v:on, to read the code after pnputil set it) exits 0 for the three and with
+    /// pnputil's code otherwise. Each test is in its own parentheses, and the two commands of one in theirs: cmd reads
+    /// every command after an unparenthesized <c>if</c> on the line as the if's, and wine's cmd runs the second of
+    /// <c>if c a&amp;b</c> whatever c is. The command fits the CustomAction table's Target column (255 characters).
     /// </summary>
     private static string AddDriver(string infFile) =>
-        $"{System}cmd.exe\" /d /c \"pnputil.exe /add-driver \"[#{infFile}]\" /install&(if errorlevel 3011 exit 1)&(if errorlevel 3010 exit 0)&(if errorlevel 260 exit 1)&(if errorlevel 259 exit 0)\"";
+        $"{System}cmd.exe\" /d /v:on /c \"pnputil /add-driver \"[#{infFile}]\" /install&set e=!errorlevel!&(if !e!==3010 (cd.>%windir%\\Temp\\{RestartMarker}&set e=0))&(if !e!==259 set e=0)&exit !e!\"";
+
+    /// <summary>The file in Windows' Temp folder that says a driver install asked for a restart.</summary>
+    private const string RestartMarker = "WdkRestart";
+
+    /// <summary>msidbCustomActionTypeJScript + inline text (37), its result not checked (0x40), 64-bit (0x1000).</summary>
+    private const int Script = 37 | 0x40 | 0x1000;
+
+    /// <summary>
+    /// An EXE custom action cannot ask Windows Installer for a restart; a script action can (Session.Mode of
+    /// msiRunModeRebootAtEnd, 6). Right after InstallFinalize, when the script has run, it takes the marker a pnputil
+    /// step left and asks: msiexec then ends with 3010 (or offers the restart, with a UI). Should scripts be blocked
+    /// on the machine, the install is still done, without the request.
+    /// </summary>
+    public static InstallerAction RequestRestart(int sequence) => new(
+        "WdkRequestRestart",
+        Script,
+        null,
+        $"var f=new ActiveXObject(\"Scripting.FileSystemObject\"),p=f.GetSpecialFolder(0)+\"\\\\Temp\\\\{RestartMarker}\";if(f.FileExists(p)){{f.DeleteFile(p);Session.Mode(6)=true}}",
+        string.Empty,
+        sequence);
 
     /// <summary>1056: already running (an earlier install left it so); any other code but 0 fails the install (cmd exits with it).</summary>
     private static string StartService(string name) =>
-        $"{System}cmd.exe\" /d /c \"sc.exe start \"{name}\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)\"";
+        $"{System}cmd.exe\" /d /v:on /c \"sc.exe start \"{name}\"&set e=!errorlevel!&(if !e!==1056 set e=0)&exit !e!\"";
 
     private static string DeleteService(DriverInstallService service) =>
         $"{System}cmd.exe\" /d /c \"sc.exe stop \"{service.Name}\"&sc.exe delete \"{service.Name}\"" +

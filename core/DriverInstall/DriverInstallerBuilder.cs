@@ -108,10 +108,18 @@ public static class DriverInstallerBuilder
         };
         var removal = DriverInstallActions.RemovalSequence;
         var install = DriverInstallActions.InstallSequence;
+        var plugAndPlay = false;
         for (var i = 0; i < infs.Count; i++)
         {
             var plan = DriverInstallPlan.For(infs[i].Source, architecture);
+            plugAndPlay |= plan.Kind == DriverInstallKind.PlugAndPlay;
             actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, ref removal, ref install));
+        }
+
+        if (plugAndPlay)
+        {
+            // Right after InstallFinalize (6600): a restart pnputil asked for reaches msiexec's exit code.
+            actions.Add(DriverInstallActions.RequestRestart(6601));
         }
 
         if (removal >= 3500)

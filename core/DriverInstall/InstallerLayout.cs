@@ -105,12 +105,16 @@ internal sealed class InstallerLayout
     private ISet<string> Names(string directory) =>
         shortNames.TryGetValue(directory, out var names) ? names : shortNames[directory] = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>An identifier (letters, digits, _ and .; not starting with a digit or .) readable from the path, unique.</summary>
+    /// <summary>
+    /// An identifier (letters, digits, _ and .; not starting with a digit or .) readable from the path, unique: at most
+    /// 46 characters, so the longest custom action that names a file ([#key]) still fits Target's 255.
+    /// </summary>
     private string Key(string path)
     {
+        const int Readable = 36;
         var readable = new string(path.Select(c => char.IsLetterOrDigit(c) && c < 0x80 ? c : '_').ToArray());
-        var key = "_" + (readable.Length > 48 ? readable.Substring(readable.Length - 48) : readable);
-        if (readable.Length > 48 || keys.Contains(key))
+        var key = "_" + (readable.Length > Readable ? readable.Substring(readable.Length - Readable) : readable);
+        if (readable.Length > Readable || keys.Contains(key))
         {
             using var sha = SHA256.Create();
             var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(path.ToLowerInvariant()));

@@ -50,7 +50,7 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop \"Hello\"\t", actions);
         Assert.Contains("WdkUninstallDriver1\t3170\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
         Assert.Contains("WdkInstallDriver1\t3106\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe start \"Hello\"&(if errorlevel 1057 exit 1)&(if errorlevel 1056 exit 0)\"\t", actions);
+        Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /v:on /c \"sc.exe start \"Hello\"&set e=!errorlevel!&(if !e!==1056 set e=0)&exit !e!\"\t", actions);
         // Rolling the install back works without the INF: the service stopped and deleted, its binary deleted.
         Assert.Contains("WdkUndoService1_1\t3426\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe stop \"Hello\"&sc.exe delete \"Hello\"&del /f /q \"[System64Folder]drivers\\hello.sys\"\"\t", actions);
         Assert.Contains("WdkReinstallDriver1\t3426\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
