@@ -79,6 +79,7 @@ public static class ErrorCodes
     public const string PackageLayoutFailed = "WDK5001";
     public const string PackagePathInvalid = "WDK5002";
     public const string PackageArchiveFailed = "WDK5004";
+    public const string InstallPlanInvalid = "WDK5011";
     public const string CabinetInputInvalid = "WDK5020";
     public const string CabinetWriteFailed = "WDK5021";
     public const string CabinetMalformed = "WDK5022";

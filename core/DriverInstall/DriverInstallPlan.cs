@@ -20,11 +20,23 @@ public enum DriverInstallKind
 }
 
 /// <summary>
-/// How Windows installs one INF of the package, decided as the package's install scripts decide it: the same INF,
-/// the same architecture, the same sections and services.
+/// How Windows installs one INF of the package: the one decision the installer's custom actions and the install
+/// scripts both carry out (the scripts read it from the package, <see cref="InstallPlanFile"/>).
+/// <para>
+/// A legacy INF's sections are named undecorated, as right-clicking the INF and choosing Install names them: SetupAPI
+/// then takes the section for the machine, [DefaultInstall.NT&lt;arch&gt;] or the one of its
+/// .NT&lt;arch&gt;.&lt;major&gt;.&lt;minor&gt;.&lt;type&gt;.&lt;suite&gt;.&lt;build&gt; decorations for the running
+/// build, else [DefaultInstall.NT], else [DefaultInstall]. Which build that is is known only on the machine, and
+/// Windows Installer cannot tell it (it reports Windows 8.1 on Windows 10 and 11): the services started and removed
+/// are those of every section SetupAPI could take for the architecture.
+/// </para>
 /// </summary>
 public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSection, string? UninstallSection, IReadOnlyList<DriverInstallService> Services)
 {
+    public const string InstallSectionName = "DefaultInstall";
+
+    public const string UninstallSectionName = "DefaultUninstall";
+
     /// <param name="architecture">amd64 or arm64, as INF decorations name it.</param>
     public static DriverInstallPlan For(string infPath, string architecture)
     {
@@ -34,17 +46,26 @@ public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSe
             return new DriverInstallPlan(DriverInstallKind.PlugAndPlay, null, null, Array.Empty<DriverInstallService>());
         }
 
-        var install = Decorated(inf, "DefaultInstall", architecture)
-            ?? throw new WdkException(Diagnostic.Error(
-                ErrorCodes.InstallerPackageInvalid,
+        var installs = Candidates(inf, InstallSectionName, architecture);
+        if (installs.Count == 0)
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.InstallPlanInvalid,
                 $"{Path.GetFileName(infPath)} has no [Manufacturer] models and no [DefaultInstall.NT{architecture}] section, so Windows cannot install it on {architecture}: add one of them to the .inx.",
                 infPath));
+        }
+
         var strings = new InfStrings(inf);
-        var services = inf.FindSection(install.Name + ".Services")?.Find("AddService")
+        var services = installs
+            .SelectMany(install => inf.FindSection(install.Name + ".Services")?.Find("AddService") ?? Enumerable.Empty<InfEntry>())
             .Where(e => e.Values.Count > 0 && strings.Resolve(e.Value).Trim().Length > 0)
             .Select(e => new DriverInstallService(strings.Resolve(e.Value).Trim(), InstalledBinary(inf, strings, e)))
-            .ToList() ?? new List<DriverInstallService>();
-        return new DriverInstallPlan(DriverInstallKind.DefaultInstall, install.Name, Decorated(inf, "DefaultUninstall", architecture)?.Name, services);
+            .GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
+            // One service in two sections may run from two places (DIRID 13 on new builds, 12 before): name the one an installer can.
+            .Select(g => g.FirstOrDefault(s => s.Binary is not null) ?? g.First())
+            .ToList();
+        var uninstall = Candidates(inf, UninstallSectionName, architecture).Count > 0 ? UninstallSectionName : null;
+        return new DriverInstallPlan(DriverInstallKind.DefaultInstall, InstallSectionName, uninstall, services);
     }
 
     /// <summary>
@@ -72,19 +93,24 @@ public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSe
     }
 
     /// <summary>
-    /// The section Windows takes for the architecture: Name.NT&lt;arch&gt;, else the one for the oldest Windows build
-    /// among Name.NT&lt;arch&gt;.&lt;major&gt;.&lt;minor&gt;.&lt;type&gt;.&lt;suite&gt;.&lt;build&gt;, else Name.NT, else Name.
+    /// The sections SetupAPI could take for the architecture on some Windows build: Name.NT&lt;arch&gt; and its
+    /// OS-version decorations (&lt;major&gt;.&lt;minor&gt;.&lt;type&gt;.&lt;suite&gt;.&lt;build&gt;), and, for a build
+    /// older than all of those, Name.NT, else Name.
     /// </summary>
-    private static InfSection? Decorated(InfDocument inf, string name, string architecture)
+    private static IReadOnlyList<InfSection> Candidates(InfDocument inf, string name, string architecture)
     {
         var prefix = name + ".NT" + architecture;
-        return inf.FindSection(prefix)
-            ?? inf.Sections
-                .Where(s => s.Name.StartsWith(prefix + ".", StringComparison.OrdinalIgnoreCase) && s.Name.Substring(prefix.Length + 1).Split('.').Length == 5)
-                .OrderBy(s => int.TryParse(s.Name.Split('.').Last(), out var build) ? build : 0)
-                .ThenBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
-                .FirstOrDefault()
-            ?? inf.FindSection(name + ".NT")
-            ?? inf.FindSection(name);
+        var sections = inf.Sections
+            .Where(s => s.NameIs(prefix) || (s.Name.StartsWith(prefix + ".", StringComparison.OrdinalIgnoreCase) && s.Name.Substring(prefix.Length + 1).Split('.').Length == 5))
+            .ToList();
+        if (sections.Count == 0 || !sections.Any(s => s.NameIs(prefix)))
+        {
+            if ((inf.FindSection(name + ".NT") ?? inf.FindSection(name)) is { } fallback)
+            {
+                sections.Add(fallback);
+            }
+        }
+
+        return sections;
     }
 }

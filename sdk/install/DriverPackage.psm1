@@ -1,105 +1,8 @@
-# What Install-Driver.ps1 and Uninstall-Driver.ps1 decide, kept apart from what they run: reading the package's INFs,
-# choosing how Windows installs each one, and calling the Windows tools (pnputil, rundll32, sc, certutil).
+# What Install-Driver.ps1 and Uninstall-Driver.ps1 share: reading the package's install plan (how Windows installs each
+# INF, decided by the build as the installer decides it), and calling the Windows tools (pnputil, rundll32, sc, certutil).
 # Runs on Windows PowerShell 5.1 and on PowerShell 7.
 
 Set-StrictMode -Version 2.0
-
-function Read-InfFile {
-    <# Reads an INF into sections: name -> list of @{ Key; Values }, with %strings% substituted. #>
-    param([Parameter(Mandatory)] [string] $Path)
-
-    # ReadAllLines honours a byte order mark: INFs are UTF-16 or UTF-8 (or ASCII).
-    $lines = [System.IO.File]::ReadAllLines($Path)
-    $sections = [ordered]@{}
-    $current = $null
-    $pending = ''
-    foreach ($raw in $lines) {
-        $line = $pending + (Remove-InfComment $raw)
-        $pending = ''
-        if ($line.TrimEnd().EndsWith('\')) {
-            $pending = $line.TrimEnd().TrimEnd('\')
-            continue
-        }
-
-        $line = $line.Trim()
-        if ($line.Length -eq 0) { continue }
-        if ($line.StartsWith('[')) {
-            $name = $line.Trim('[', ']').Trim()
-            if (-not $sections.Contains($name)) { $sections[$name] = New-Object System.Collections.ArrayList }
-            $current = $sections[$name]
-            continue
-        }
-
-        if ($null -eq $current) { continue }
-        $key = $null
-        $equals = Find-Unquoted $line '='
-        if ($equals -ge 0) {
-            $key = (ConvertFrom-InfValue $line.Substring(0, $equals))
-            $line = $line.Substring($equals + 1)
-        }
-
-        [void] $current.Add(@{ Key = $key; Values = @(Split-InfValues $line) })
-    }
-
-    $strings = @{}
-    foreach ($name in @($sections.Keys)) {
-        if ($name -eq 'Strings' -or $name -like 'Strings.*') {
-            foreach ($entry in $sections[$name]) {
-                if ($entry.Key -and -not $strings.ContainsKey($entry.Key) -and $entry.Values.Count -gt 0) { $strings[$entry.Key] = $entry.Values[0] }
-            }
-        }
-    }
-
-    foreach ($name in @($sections.Keys)) {
-        foreach ($entry in $sections[$name]) {
-            if ($entry.Key) { $entry.Key = Expand-InfStrings $entry.Key $strings }
-            $entry.Values = @($entry.Values | ForEach-Object { Expand-InfStrings $_ $strings })
-        }
-    }
-
-    $sections
-}
-
-function Remove-InfComment([string] $line) {
-    $at = Find-Unquoted $line ';'
-    if ($at -ge 0) { $line.Substring(0, $at) } else { $line }
-}
-
-function Find-Unquoted([string] $text, [char] $character) {
-    $quoted = $false
-    for ($i = 0; $i -lt $text.Length; $i++) {
-        if ($text[$i] -eq '"') { $quoted = -not $quoted }
-        elseif (-not $quoted -and $text[$i] -eq $character) { return $i }
-    }
-    -1
-}
-
-function Split-InfValues([string] $text) {
-    while ($true) {
-        $comma = Find-Unquoted $text ','
-        if ($comma -lt 0) { ConvertFrom-InfValue $text; return }
-        ConvertFrom-InfValue $text.Substring(0, $comma)
-        $text = $text.Substring($comma + 1)
-    }
-}
-
-function ConvertFrom-InfValue([string] $text) {
-    $text = $text.Trim()
-    if ($text.Length -ge 2 -and $text.StartsWith('"') -and $text.EndsWith('"')) {
-        $text = $text.Substring(1, $text.Length - 2).Replace('""', '"')
-    }
-    $text
-}
-
-function Expand-InfStrings([string] $text, [hashtable] $strings) {
-    [regex]::Replace($text, '%([^%]*)%', {
-        param($match)
-        $name = $match.Groups[1].Value
-        if ($name.Length -eq 0) { '%' }
-        elseif ($strings.ContainsKey($name)) { $strings[$name] }
-        else { $match.Value }
-    })
-}
 
 function Get-DriverArchitecture {
     <# The running Windows' architecture as INFs and the package's folders name it. #>
@@ -111,84 +14,36 @@ function Get-DriverArchitecture {
     }
 }
 
-function Select-DecoratedSection {
+function Get-PackageInstallPlan {
     <#
-    The install section Windows would take for this architecture and build: <Name>.NT<arch>[.<major>.<minor>.<type>.<suite>.<build>]
-    with the highest build that is not above the running one, else <Name>.NT, else <Name>.
+    How Windows installs each INF of the package's driver folder for one architecture, as the package's plan says
+    (tools\install-plan.<arch>.json, written by the build with the installer's own decision): a PnP INF (Kind PnP)
+    through pnputil, which adds it to the driver store and installs it on matching devices; a primitive or legacy INF
+    (Kind DefaultInstall) through its [DefaultInstall] section, named undecorated so that SetupAPI takes the one for
+    this machine, after which the services it adds are started.
     #>
-    param([System.Collections.IDictionary] $Sections, [string] $Name, [string] $Architecture, [int] $OsBuild)
-
-    $best = $null
-    $bestBuild = -1
-    foreach ($section in $Sections.Keys) {
-        $prefix = "$Name.NT$Architecture"
-        if ($section -eq $prefix) {
-            if ($bestBuild -lt 0) { $best = $section; $bestBuild = 0 }
-        }
-        elseif ($section.StartsWith("$prefix.", [System.StringComparison]::OrdinalIgnoreCase)) {
-            $fields = $section.Substring($prefix.Length + 1).Split('.')
-            # <major>.<minor>.<type>.<suite>.<build>; anything else (such as .Services) is another section.
-            if ($fields.Count -ne 5) { continue }
-            $build = 0
-            if ($fields[4] -ne '' -and -not [int]::TryParse($fields[4], [ref] $build)) { continue }
-            if ($build -le $OsBuild -and $build -gt $bestBuild) { $best = $section; $bestBuild = $build }
-        }
-    }
-
-    if ($best) { return $best }
-    foreach ($fallback in @("$Name.NT", $Name)) {
-        if ($Sections.Contains($fallback)) { return $fallback }
-    }
-    $null
-}
-
-function Get-DriverInstallPlan {
-    <#
-    How Windows installs an INF: a PnP INF (models under [Manufacturer]) through pnputil, which adds it to the driver
-    store and installs it on matching devices; a primitive or legacy INF through its [DefaultInstall] section, after
-    which the services it adds are started.
-    #>
-    param(
-        [Parameter(Mandatory)] [string] $InfPath,
-        [Parameter(Mandatory)] [string] $Architecture,
-        [int] $OsBuild = [Environment]::OSVersion.Version.Build
-    )
-
-    $sections = Read-InfFile $InfPath
-    $name = Split-Path $InfPath -Leaf
-    if ($sections.Contains('Manufacturer') -and $sections['Manufacturer'].Count -gt 0) {
-        return [pscustomobject]@{ Inf = $InfPath; Kind = 'PnP'; InstallSection = $null; UninstallSection = $null; Services = @() }
-    }
-
-    $install = Select-DecoratedSection $sections 'DefaultInstall' $Architecture $OsBuild
-    if (-not $install) {
-        throw "${name}: error WDK5011: The INF has no [Manufacturer] models and no [DefaultInstall.NT$Architecture] section: Windows cannot install it on $Architecture."
-    }
-
-    $services = @()
-    if ($sections.Contains("$install.Services")) {
-        $services = @($sections["$install.Services"] | Where-Object { $_.Key -eq 'AddService' -and $_.Values.Count -gt 0 } | ForEach-Object { $_.Values[0] })
-    }
-
-    [pscustomobject]@{
-        Inf = $InfPath
-        Kind = 'DefaultInstall'
-        InstallSection = $install
-        UninstallSection = (Select-DecoratedSection $sections 'DefaultUninstall' $Architecture $OsBuild)
-        Services = $services
-    }
-}
-
-function Get-PackageInfs {
-    <# The INFs of the package's driver folder for one architecture. #>
     param([Parameter(Mandatory)] [string] $PackageRoot, [Parameter(Mandatory)] [string] $Architecture)
 
-    $folder = Join-Path (Join-Path $PackageRoot 'driver') $Architecture
-    $infs = @(Get-ChildItem -Path $folder -Filter '*.inf' -File -ErrorAction SilentlyContinue | Sort-Object Name | ForEach-Object { $_.FullName })
-    if ($infs.Count -eq 0) {
-        throw "error WDK5012: The package has no driver for $Architecture ($folder holds no .inf)."
+    $file = Join-Path (Join-Path $PackageRoot 'tools') "install-plan.$($Architecture.ToLowerInvariant()).json"
+    if (-not (Test-Path -LiteralPath $file)) {
+        throw "error WDK5012: The package has no driver for $Architecture ($file is missing)."
     }
-    $infs
+
+    $plan = [System.IO.File]::ReadAllText($file) | ConvertFrom-Json
+    $folder = Join-Path (Join-Path $PackageRoot 'driver') $Architecture
+    foreach ($entry in @($plan.infs)) {
+        $inf = Join-Path $folder $entry.inf
+        if (-not (Test-Path -LiteralPath $inf)) {
+            throw "error WDK5012: The package's plan installs $($entry.inf), which is not in $folder."
+        }
+        [pscustomobject]@{
+            Inf = $inf
+            Kind = $entry.kind
+            InstallSection = $entry.installSection
+            UninstallSection = $entry.uninstallSection
+            Services = @($entry.services)
+        }
+    }
 }
 
 function Invoke-WindowsTool {
@@ -255,5 +110,4 @@ function Remove-StoreCopies {
     }
 }
 
-Export-ModuleMember -Function Read-InfFile, Get-DriverArchitecture, Select-DecoratedSection, Get-DriverInstallPlan, Get-PackageInfs,
-    Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames, Remove-StoreCopies
+Export-ModuleMember -Function Get-DriverArchitecture, Get-PackageInstallPlan, Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames, Remove-StoreCopies

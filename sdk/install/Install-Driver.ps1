@@ -35,8 +35,8 @@ if ($TrustTestCertificate) {
 }
 
 $restart = $false
-foreach ($inf in Get-PackageInfs $package $Architecture) {
-    $plan = Get-DriverInstallPlan -InfPath $inf -Architecture $Architecture
+foreach ($plan in Get-PackageInstallPlan $package $Architecture) {
+    $inf = $plan.Inf
     if ($plan.Kind -eq 'PnP') {
         # 259: added to the store, but no device present matches it yet; 3010: a restart completes the install.
         $result = Invoke-WindowsTool 'pnputil.exe' @('/add-driver', $inf, '/install') -Accept 259, 3010

@@ -26,8 +26,8 @@ if (-not $Architecture) { $Architecture = Get-DriverArchitecture }
 Assert-Administrator
 
 $restart = $false
-foreach ($inf in Get-PackageInfs $package $Architecture) {
-    $plan = Get-DriverInstallPlan -InfPath $inf -Architecture $Architecture
+foreach ($plan in Get-PackageInstallPlan $package $Architecture) {
+    $inf = $plan.Inf
     if ($plan.Kind -eq 'PnP') {
         $restart = (@(Remove-StoreCopies $inf) | Where-Object { $_.ExitCode -eq 3010 }).Count -gt 0 -or $restart
         continue

@@ -2,13 +2,15 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.DriverInstall;
 
 namespace WdkDriver.Scripts.Tests;
 
 /// <summary>
-/// Install-Driver.ps1 and Uninstall-Driver.ps1 in a package tree as the SDK lays it out, with real INFs; pnputil,
-/// rundll32, sc and certutil are stubs that record their command lines, so what is checked is what the scripts decide
-/// and run. Whether Windows then does what those commands say is not checked here (no Windows).
+/// Install-Driver.ps1 and Uninstall-Driver.ps1 in a package tree as the SDK lays it out, with real INFs and the install
+/// plan the build writes for them; pnputil, rundll32, sc and certutil are stubs that record their command lines, so
+/// what is checked is what the scripts run. Whether Windows then does what those commands say is not checked here (no
+/// Windows).
 /// </summary>
 public sealed class InstallScriptTests : IDisposable
 {
@@ -40,11 +42,16 @@ public sealed class InstallScriptTests : IDisposable
 
     private string Uninstall(params string[] arguments) => package.Combine("tools", "Uninstall-Driver.ps1") + " " + string.Join(" ", arguments);
 
-    /// <summary>Puts an INF into driver/amd64/, with $ARCH$ stamped as the SDK stamps it.</summary>
+    /// <summary>
+    /// Puts an INF into driver/amd64/, with $ARCH$ stamped as the SDK stamps it, and writes the package's plan for the
+    /// INFs there as the build does.
+    /// </summary>
     private string AddInf(string source, string? name = null)
     {
         var target = package.Combine("driver", "amd64", name ?? Path.GetFileName(source).Replace(".inx", ".inf"));
         File.WriteAllText(target, File.ReadAllText(source).Replace("$ARCH$", "amd64"));
+        var infs = Directory.GetFiles(package.Combine("driver", "amd64"), "*.inf").Select(f => (f, Path.GetFileName(f)));
+        InstallPlanFile.Write(package.Combine("tools", "install-plan.amd64.json"), "amd64", infs);
         return target;
     }
 
@@ -58,8 +65,8 @@ public sealed class InstallScriptTests : IDisposable
         return certificate.Thumbprint;
     }
 
-    private PSObject Plan(string inf, int osBuild) =>
-        Assert.Single(host.Run($"Import-Module '{Path.Combine(Scripts, "DriverPackage.psm1")}' -Force; Get-DriverInstallPlan -InfPath $args[0] -Architecture amd64 -OsBuild $args[1]", inf, osBuild));
+    private PSObject Plan() =>
+        Assert.Single(host.Run($"Import-Module '{Path.Combine(Scripts, "DriverPackage.psm1")}' -Force; Get-PackageInstallPlan -PackageRoot $args[0] -Architecture amd64", package.Path));
 
     [Fact]
     public void The_scripts_parse_and_are_ASCII_for_Windows_PowerShell_5()
@@ -85,37 +92,41 @@ public sealed class InstallScriptTests : IDisposable
     [Fact]
     public void A_PnP_INF_is_planned_for_pnputil_with_no_section_or_services_of_its_own()
     {
-        var plan = Plan(AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf")), 26100);
+        AddInf(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf"));
+
+        var plan = Plan();
 
         Assert.Equal("PnP", plan.Properties["Kind"].Value);
         Assert.Null(plan.Properties["InstallSection"].Value);
         Assert.Empty((object[])plan.Properties["Services"].Value);
     }
 
-    [Theory]
-    [InlineData(26100, "DefaultInstall.NTamd64.10.0...25952")]
-    [InlineData(25952, "DefaultInstall.NTamd64.10.0...25952")]
-    [InlineData(19045, "DefaultInstall.NTamd64")]
-    public void A_primitive_INF_installs_through_the_DefaultInstall_section_Windows_would_pick_for_its_build(int osBuild, string section)
+    [Fact]
+    public void A_primitive_INF_installs_through_DefaultInstall_undecorated_for_SetupAPI_to_pick_the_machine_s_section()
     {
-        var plan = Plan(AddInf(Path.Combine(Samples, "filesys", "miniFilter", "nullFilter", "nullFilter.inf")), osBuild);
+        var inf = AddInf(Path.Combine(Samples, "filesys", "miniFilter", "nullFilter", "nullFilter.inf"));
 
+        var plan = Plan();
+
+        Assert.Equal(inf, plan.Properties["Inf"].Value.ToString());
         Assert.Equal("DefaultInstall", plan.Properties["Kind"].Value);
-        Assert.Equal(section, plan.Properties["InstallSection"].Value);
-        Assert.Equal("DefaultUninstall.NTamd64", plan.Properties["UninstallSection"].Value);
+        // [DefaultInstall.NTamd64] or [DefaultInstall.NTamd64.10.0...25952], by the running build: SetupAPI's choice.
+        Assert.Equal("DefaultInstall", plan.Properties["InstallSection"].Value);
+        Assert.Equal("DefaultUninstall", plan.Properties["UninstallSection"].Value);
         // %ServiceName% comes from [Strings].
         Assert.Equal(new object[] { "NullFilter" }, (object[])plan.Properties["Services"].Value);
     }
 
     [Fact]
-    public void An_INF_with_neither_models_nor_DefaultInstall_for_the_architecture_is_WDK5011()
+    public void A_plan_naming_an_INF_the_package_lacks_is_WDK5012()
     {
-        var inf = package.Combine("driver", "amd64", "arm-only.inf");
-        File.WriteAllText(inf, "[Version]\nSignature=\"$WINDOWS NT$\"\n[DefaultInstall.NTarm64]\nCopyFiles=x\n");
+        var inf = AddInf(Path.Combine(RepositoryPaths.Samples, "Booster", "booster.inx"));
+        File.Delete(inf);
 
-        var error = Assert.Throws<RuntimeException>(() => Plan(inf, 26100));
+        var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "amd64")}"));
 
-        Assert.Contains("arm-only.inf: error WDK5011", error.Message);
+        Assert.Contains("error WDK5012: The package's plan installs booster.inf, which is not in", error.Message);
+        Assert.Empty(host.Calls);
     }
 
     [Fact]
@@ -132,7 +143,7 @@ public sealed class InstallScriptTests : IDisposable
             {
                 $"certutil.exe -f -addstore Root {certificate}",
                 $"certutil.exe -f -addstore TrustedPublisher {certificate}",
-                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 {inf}",
+                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultInstall 128 {inf}",
                 "sc.exe query Booster",
                 "sc.exe start Booster",
             },
@@ -158,7 +169,7 @@ public sealed class InstallScriptTests : IDisposable
 
         var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "amd64")}"));
 
-        Assert.Contains("error WDK5016: Installing booster.inf through [DefaultInstall.NTamd64] did not create the service 'Booster'", error.Message);
+        Assert.Contains("error WDK5016: Installing booster.inf through [DefaultInstall] did not create the service 'Booster'", error.Message);
         Assert.DoesNotContain("sc.exe start Booster", host.Calls);
     }
 
@@ -205,6 +216,7 @@ public sealed class InstallScriptTests : IDisposable
         var error = Assert.Throws<RuntimeException>(() => host.Run($"& {Install("-Architecture", "arm64")}"));
 
         Assert.Contains("error WDK5012: The package has no driver for arm64", error.Message);
+        Assert.Contains("install-plan.arm64.json is missing", error.Message);
         Assert.Empty(host.Calls);
     }
 
@@ -239,7 +251,7 @@ public sealed class InstallScriptTests : IDisposable
             new[]
             {
                 "sc.exe stop Booster",
-                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 {inf}",
+                $"rundll32.exe setupapi.dll,InstallHinfSection DefaultUninstall 128 {inf}",
                 "pnputil.exe /delete-driver oem12.inf /uninstall /force",
                 $"certutil.exe -delstore Root {thumbprint}",
                 $"certutil.exe -delstore TrustedPublisher {thumbprint}",

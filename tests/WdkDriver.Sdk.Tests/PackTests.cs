@@ -36,7 +36,7 @@ public class PackTests
         Assert.DoesNotContain("missing a readme", result.Output);
         var nupkg = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.nupkg"));
         var zip = Path.ChangeExtension(nupkg, ".zip");
-        var content = new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "README.md", "WdkDriverTestCert.cer" }.Concat(Tools).Order(StringComparer.Ordinal).ToList();
+        var content = new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "README.md", "WdkDriverTestCert.cer", "tools/install-plan.amd64.json" }.Concat(Tools).Order(StringComparer.Ordinal).ToList();
         var nugetParts = new[] { "[Content_Types].xml", "_rels/.rels", "Booster.nuspec", "package/services/metadata/core-properties/nuget.psmdcp" };
         Assert.Equal(content.Concat(nugetParts).Order(StringComparer.Ordinal), Entries(nupkg).Keys.Order(StringComparer.Ordinal));
         Assert.Equal(content, Entries(zip).Keys.Order(StringComparer.Ordinal));
@@ -146,9 +146,14 @@ public class PackTests
             .Concat(clients.Select(c => "client/amd64/" + c)).Concat(new[] { "client/amd64/DotnetClient.exe", "client/amd64/hello-client.exe" })
             .Concat(clients.Select(c => "client/arm64/" + c))
             .Concat(Tools).Append("WdkDriverTestCert.cer").Append("README.md")
+            // Each platform's install plan, as each driver folder: the pack merges them from the platforms' packages.
+            .Append("tools/install-plan.amd64.json").Append("tools/install-plan.arm64.json")
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.Equal(expected, entries.Keys.Order(StringComparer.Ordinal));
+        var arm64Plan = System.Text.Encoding.UTF8.GetString(entries["tools/install-plan.arm64.json"].Bytes);
+        Assert.Contains("\"architecture\": \"arm64\"", arm64Plan);
+        Assert.Contains("\"inf\": \"hello.inf\"", arm64Plan);
         var nugetParts = new[] { "[Content_Types].xml", "_rels/.rels", "PrebuiltDriver.nuspec", "package/services/metadata/core-properties/nuget.psmdcp" };
         Assert.Equal(expected.Concat(nugetParts).Order(StringComparer.Ordinal), Entries(Path.ChangeExtension(zip, ".nupkg")).Keys.Order(StringComparer.Ordinal));
 

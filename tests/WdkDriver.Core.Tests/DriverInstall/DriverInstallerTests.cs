@@ -44,16 +44,16 @@ public sealed class DriverInstallerTests : IDisposable
         Assert.Contains(directories, r => r.StartsWith("INSTALLDIR\tINSTALLDIR1\t", StringComparison.Ordinal) && r.EndsWith("|Hello Driver", StringComparison.Ordinal));
         Assert.Contains("_dir_driver\tINSTALLDIR\tdriver", directories);
 
-        // The legacy INF: stop the service and run [DefaultUninstall.NTamd64] on removal, [DefaultInstall.NTamd64] then
+        // The legacy INF: stop the service and run [DefaultUninstall] on removal, [DefaultInstall] then
         // sc start on install, each step preceded by its rollback partner; every action works from System32.
         var actions = Rows(Msiinfo("export", msi, "CustomAction"));
         Assert.Contains("WdkStopService1_1\t3170\tSystem64Folder\t\"[System64Folder]sc.exe\" stop \"Hello\"\t", actions);
-        Assert.Contains("WdkUninstallDriver1\t3170\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
-        Assert.Contains("WdkInstallDriver1\t3106\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
+        Assert.Contains("WdkUninstallDriver1\t3170\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultUninstall 128 [#_driver_hello_inf]\t", actions);
+        Assert.Contains("WdkInstallDriver1\t3106\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall 128 [#_driver_hello_inf]\t", actions);
         Assert.Contains("WdkStartService1_1\t3106\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /v:on /c \"sc.exe start \"Hello\"&set e=!errorlevel!&(if !e!==1056 set e=0)&exit !e!\"\t", actions);
         // Rolling the install back works without the INF: the service stopped and deleted, its binary deleted.
         Assert.Contains("WdkUndoService1_1\t3426\tSystem64Folder\t\"[System64Folder]cmd.exe\" /d /c \"sc.exe stop \"Hello\"&sc.exe delete \"Hello\"&del /f /q \"[System64Folder]drivers\\hello.sys\"\"\t", actions);
-        Assert.Contains("WdkReinstallDriver1\t3426\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall.NTamd64 128 [#_driver_hello_inf]\t", actions);
+        Assert.Contains("WdkReinstallDriver1\t3426\tSystem64Folder\t\"[System64Folder]rundll32.exe\" setupapi.dll,InstallHinfSection DefaultInstall 128 [#_driver_hello_inf]\t", actions);
         var sequence = Rows(Msiinfo("export", msi, "InstallExecuteSequence"));
         Assert.Contains("WdkStopService1_1\t$_driver_hello_inf=2\t3401", sequence);
         Assert.Contains("WdkInstallDriver1\t$_driver_hello_inf=3\t4004", sequence);
@@ -264,7 +264,8 @@ public sealed class DriverInstallerTests : IDisposable
     {
         var package = HelloPackage.Create(temp.Combine("package"), "[Version]\nSignature=\"$WINDOWS NT$\"\nDriverVer=\n\n[Strings]\n");
         var error = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(package, HelloPackage.Settings()));
-        Assert.Equal(ErrorCodes.InstallerPackageInvalid, error.Diagnostic.Code);
+        // The code the build gives for the same INF when it writes the install scripts' plan.
+        Assert.Equal(ErrorCodes.InstallPlanInvalid, error.Diagnostic.Code);
         Assert.EndsWith("hello.inf", error.Diagnostic.File);
     }
 
