@@ -3,7 +3,8 @@
 Installs and removes the SDK's installers with Windows Installer, on Windows (the windows job of
 .github/workflows/ci.yml runs it), where wine stands in on Linux:
   a PnP driver: Microsoft's attested Mullvad split-tunnel package from the corpus, made into an .msi with
-    `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil; an upgrade to a version whose
+    `wdkdriver msi create`; msiexec /i puts it into the driver store through pnputil and makes its root-enumerated
+    device (Root\mullvad-split-tunnel) with RootDevice.ps1, once; an upgrade to a version whose
     INF no longer matches its catalog fails and leaves 1.0.0 installed, in the store and in Programs and Features;
     msiexec /x takes it out again; msiexec /a unpacks it without installing the driver;
   a legacy driver: the Booster sample's test-signed .msi (dotnet pack -p:DriverInstaller=msi). A hosted runner cannot
@@ -41,6 +42,10 @@ function Test-InDriverStore([string] $inf) {
     @(Get-ChildItem "$env:windir\INF\oem*.inf" | Where-Object { (Get-FileHash -LiteralPath $_.FullName).Hash -eq $hash }).Count -gt 0
 }
 
+function Get-RootDevices {
+    @(Get-PnpDevice -ErrorAction SilentlyContinue | Where-Object { $_.HardwareID -contains 'Root\mullvad-split-tunnel' })
+}
+
 function Get-UninstallEntry([string] $name) {
     Get-ChildItem 'HKLM:\Software\Microsoft\Windows\CurrentVersion\Uninstall' | Get-ItemProperty | Where-Object { $_.PSObject.Properties['DisplayName'] -and $_.DisplayName -eq $name }
 }
@@ -50,6 +55,9 @@ $package = Join-Path $work 'split-tunnel'
 $driver = Join-Path $package 'driver\amd64'
 New-Item -ItemType Directory $driver | Out-Null
 Copy-Item (Join-Path $Corpus 'attested\mullvad-split-tunnel\*') $driver
+# As a build lays the package out: the installer makes the root-enumerated device with the package's RootDevice.ps1.
+New-Item -ItemType Directory (Join-Path $package 'tools') | Out-Null
+Copy-Item (Join-Path $PSScriptRoot '..\sdk\install\RootDevice.ps1') (Join-Path $package 'tools')
 $msi = Join-Path $work 'split-tunnel.msi'
 & $Wdkdriver[0] ($Wdkdriver[1..($Wdkdriver.Count - 1)] + @('msi', 'create', $package, '-o', $msi, '--manufacturer', 'WdkDriver.Sdk CI', '--product', 'Split Tunnel', '--version', '1.0.0')) | Out-Host
 if ($LASTEXITCODE -ne 0) { Report-Difference "wdkdriver msi create exited with $LASTEXITCODE" }
@@ -58,6 +66,9 @@ if ((Invoke-Msiexec @('/i', "`"$msi`"") (Join-Path $work 'pnp-install.log')) -ne
 if (-not (Test-InDriverStore $inf)) { Report-Difference 'the PnP driver is not in the driver store after installing' }
 if (-not (Get-UninstallEntry 'Split Tunnel')) { Report-Difference 'no Programs and Features entry after installing' }
 if (-not (Test-Path "$env:ProgramFiles\WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf")) { Report-Difference 'the INF is not in the install folder' }
+$devices = Get-RootDevices
+if ($devices.Count -ne 1) { Report-Difference "$($devices.Count) Root\mullvad-split-tunnel devices after installing, not 1" }
+elseif ($devices[0].Class -ne 'WFPCALLOUTS') { Report-Difference "the root-enumerated device is in class '$($devices[0].Class)', not the INF's WFPCALLOUTS" }
 
 Write-Host "`n== PnP: an upgrade whose driver Windows refuses leaves the installed version as it was"
 # Version 1.1.0 of the same product, its INF changed after signing: the catalog no longer covers it, so pnputil refuses
@@ -74,10 +85,12 @@ if (-not (Test-InDriverStore $inf)) { Report-Difference '1.0.0''s driver left th
 if (-not (Test-Path "$env:ProgramFiles\WdkDriver.Sdk CI\Split Tunnel\driver\mullvad-split-tunnel.inf")) { Report-Difference '1.0.0''s files are gone after the failed upgrade' }
 $entry = Get-UninstallEntry 'Split Tunnel'
 if (-not $entry -or $entry.DisplayVersion -ne '1.0.0') { Report-Difference "after the failed upgrade Programs and Features shows '$($entry.DisplayVersion)', not 1.0.0" }
+if ((Get-RootDevices).Count -ne 1) { Report-Difference "after the failed upgrade there are $((Get-RootDevices).Count) Root\mullvad-split-tunnel devices, not 1" }
 
 if ((Invoke-Msiexec @('/x', "`"$msi`"") (Join-Path $work 'pnp-remove.log')) -ne 0) { Report-Difference 'the PnP installer did not uninstall' }
 if (Test-InDriverStore $inf) { Report-Difference 'the PnP driver is still in the driver store after uninstalling' }
 if (Get-UninstallEntry 'Split Tunnel') { Report-Difference 'the Programs and Features entry is still there after uninstalling' }
+if ((Get-RootDevices).Count -ne 0) { Report-Difference 'the root-enumerated device is still there after uninstalling' }
 
 Write-Host "`n== an administrative install unpacks the files and installs no driver"
 # Wine's Windows Installer has no administrative installs (msiexec /a ends with 1626 there).

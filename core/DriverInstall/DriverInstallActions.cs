@@ -8,7 +8,8 @@ public sealed record InstallerAction(string Name, int Type, string? Source, stri
 
 /// <summary>
 /// The deferred custom actions that install and remove one INF with Windows' own tools, as the install scripts run
-/// them: pnputil for a PnP INF; rundll32's InstallHinfSection and sc for a legacy or primitive one. They run as
+/// them: pnputil (and the package's RootDevice.ps1 for a root-enumerated device) for a PnP INF; rundll32's
+/// InstallHinfSection and sc for a legacy or primitive one. They run as
 /// LocalSystem (no impersonation) between InstallInitialize and InstallFinalize: removal before RemoveFiles (the INF
 /// is still there), installation after InstallFiles. They are conditioned on the INF's component: being installed (3)
 /// or removed (2), which a major upgrade's removal of the old product is too.
@@ -42,15 +43,28 @@ public static class DriverInstallActions
 
     /// <param name="index">Which INF of the package (1, 2, ...): names the actions.</param>
     /// <param name="infFile">The INF's File key (and its component's).</param>
-    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, ref int removal, ref int install)
+    /// <param name="rootDeviceScript">The File key of the package's RootDevice.ps1, where the plan has root-enumerated devices.</param>
+    public static IEnumerable<InstallerAction> For(DriverInstallPlan plan, int index, string infFile, string? rootDeviceScript, ref int removal, ref int install)
     {
         var removing = new Steps($"${infFile}=2");
         var installing = new Steps($"${infFile}=3");
 
         if (plan.Kind == DriverInstallKind.PlugAndPlay)
         {
+            // A root-enumerated device goes before its driver leaves the store, and is made after the driver is in it;
+            // a rollback makes it again once the driver is back, and removes it before the driver leaves.
+            var devices = plan.RootDevices.Select((_, j) => (Property: RootDeviceProperty(index, j + 1), Number: j + 1)).ToList();
+            foreach (var (property, j) in devices)
+            {
+                removing.Add($"WdkRemoveRootDevice{index}_{j}", RootDevice(rootDeviceScript!, "Remove", property), checkExit: false, undo: ($"WdkRestoreRootDevice{index}_{j}", RootDevice(rootDeviceScript!, "Add", property, infFile)));
+            }
+
             removing.Add($"WdkRemoveDriver{index}", StoreRemoval(infFile), checkExit: false, undo: ($"WdkRestoreDriver{index}", AddDriver(infFile)));
             installing.Add($"WdkAddDriver{index}", AddDriver(infFile), checkExit: true, undo: ($"WdkUndoAddDriver{index}", StoreRemoval(infFile)));
+            foreach (var (property, j) in devices)
+            {
+                installing.Add($"WdkAddRootDevice{index}_{j}", RootDevice(rootDeviceScript!, "Add", property, infFile), checkExit: true, undo: ($"WdkUndoRootDevice{index}_{j}", RootDevice(rootDeviceScript!, "Remove", property)));
+            }
         }
         else
         {
@@ -137,6 +151,18 @@ public static class DriverInstallActions
         $"var f=new ActiveXObject(\"Scripting.FileSystemObject\"),p=f.GetSpecialFolder(0)+\"\\\\Temp\\\\{RestartMarker}\";if(f.FileExists(p)){{f.DeleteFile(p);Session.Mode(6)=true}}",
         string.Empty,
         sequence);
+
+    /// <summary>The private property that holds a root-enumerated device's hardware ID, which a command line then names in a few characters.</summary>
+    public static string RootDeviceProperty(int index, int device) => $"WdkRootDevice{index}_{device}";
+
+    /// <summary>
+    /// The package's RootDevice.ps1 run by Windows PowerShell, which every Windows 10 and 11 has. -Installer: a restart
+    /// needed leaves <see cref="RestartMarker"/> for <see cref="RequestRestart"/> and the exit code is 0; any other
+    /// failure is the script's non-zero code.
+    /// </summary>
+    private static string RootDevice(string script, string action, string property, string? infFile = null) =>
+        $"{System}WindowsPowerShell\\v1.0\\powershell.exe\" -NoProfile -ExecutionPolicy Bypass -File \"[#{script}]\" -Installer {action} \"[{property}]\"" +
+        (infFile is null ? string.Empty : $" \"[#{infFile}]\"");
 
     /// <summary>1056: already running (an earlier install left it so); any other code but 0 fails the install (cmd exits with it).</summary>
     private static string StartService(string name) =>

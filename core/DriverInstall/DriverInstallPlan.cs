@@ -23,6 +23,11 @@ public enum DriverInstallKind
 /// How Windows installs one INF of the package: the one decision the installer's custom actions and the install
 /// scripts both carry out (the scripts read it from the package, <see cref="InstallPlanFile"/>).
 /// <para>
+/// A PnP INF whose models name a root-enumerated hardware ID (Root\...) needs its device made: no bus reports one, so
+/// pnputil only stages such a driver. Both create the device as devcon install does and remove it on uninstall, with
+/// the package's tools/RootDevice.ps1 (<see cref="RootDevices"/>).
+/// </para>
+/// <para>
 /// A legacy INF's sections are named undecorated, as right-clicking the INF and choosing Install names them: SetupAPI
 /// then takes the section for the machine, [DefaultInstall.NT&lt;arch&gt;] or the one of its
 /// .NT&lt;arch&gt;.&lt;major&gt;.&lt;minor&gt;.&lt;type&gt;.&lt;suite&gt;.&lt;build&gt; decorations for the running
@@ -31,7 +36,7 @@ public enum DriverInstallKind
 /// are those of every section SetupAPI could take for the architecture.
 /// </para>
 /// </summary>
-public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSection, string? UninstallSection, IReadOnlyList<DriverInstallService> Services)
+public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSection, string? UninstallSection, IReadOnlyList<DriverInstallService> Services, IReadOnlyList<string> RootDevices)
 {
     public const string InstallSectionName = "DefaultInstall";
 
@@ -41,9 +46,10 @@ public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSe
     public static DriverInstallPlan For(string infPath, string architecture)
     {
         var inf = InfDocument.Load(infPath);
+        var strings = new InfStrings(inf);
         if (inf.FindSection("Manufacturer") is { Entries.Count: > 0 })
         {
-            return new DriverInstallPlan(DriverInstallKind.PlugAndPlay, null, null, Array.Empty<DriverInstallService>());
+            return new DriverInstallPlan(DriverInstallKind.PlugAndPlay, null, null, Array.Empty<DriverInstallService>(), RootEnumeratedIds(inf, strings, architecture));
         }
 
         var installs = Candidates(inf, InstallSectionName, architecture);
@@ -55,7 +61,6 @@ public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSe
                 infPath));
         }
 
-        var strings = new InfStrings(inf);
         var services = installs
             .SelectMany(install => inf.FindSection(install.Name + ".Services")?.Find("AddService") ?? Enumerable.Empty<InfEntry>())
             .Where(e => e.Values.Count > 0 && strings.Resolve(e.Value).Trim().Length > 0)
@@ -65,7 +70,32 @@ public sealed record DriverInstallPlan(DriverInstallKind Kind, string? InstallSe
             .Select(g => g.FirstOrDefault(s => s.Binary is not null) ?? g.First())
             .ToList();
         var uninstall = Candidates(inf, UninstallSectionName, architecture).Count > 0 ? UninstallSectionName : null;
-        return new DriverInstallPlan(DriverInstallKind.DefaultInstall, InstallSectionName, uninstall, services);
+        return new DriverInstallPlan(DriverInstallKind.DefaultInstall, InstallSectionName, uninstall, services, Array.Empty<string>());
+    }
+
+    /// <summary>
+    /// The Root\... hardware IDs of the models the architecture installs from: each [Manufacturer] entry's models
+    /// section decorated NT&lt;arch&gt; (with any OS version), or undecorated where the entry names no decoration. A
+    /// model's hardware ID is its first value after the install section.
+    /// </summary>
+    private static IReadOnlyList<string> RootEnumeratedIds(InfDocument inf, InfStrings strings, string architecture)
+    {
+        var platform = "NT" + architecture;
+        var models = inf.FindSections("Manufacturer").SelectMany(s => s.Entries).Where(e => e.Values.Count > 0 && e.Value.Trim().Length > 0)
+            .SelectMany(entry =>
+            {
+                var name = strings.Resolve(entry.Value).Trim();
+                var decorations = entry.Values.Skip(1).Select(d => strings.Resolve(d).Trim()).Where(d => d.Length > 0).ToList();
+                return decorations.Count == 0
+                    ? new[] { name }
+                    : decorations.Where(d => d.Equals(platform, StringComparison.OrdinalIgnoreCase) || d.StartsWith(platform + ".", StringComparison.OrdinalIgnoreCase)).Select(d => name + "." + d);
+            });
+        return models.SelectMany(inf.FindSections).SelectMany(s => s.Entries)
+            .Where(e => e.Values.Count > 1)
+            .Select(e => strings.Resolve(e.Values[1]).Trim())
+            .Where(id => id.StartsWith("Root\\", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
     }
 
     /// <summary>

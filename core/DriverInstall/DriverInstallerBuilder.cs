@@ -56,6 +56,19 @@ public static class DriverInstallerBuilder
     /// </summary>
     public static Guid UpgradeCodeFor(string name) => NameBasedGuid.Create("upgrade|" + name.ToLowerInvariant());
 
+    /// <summary>The package's tools/RootDevice.ps1, installed beside the driver for the custom actions that make root-enumerated devices; its File key.</summary>
+    private static string AddRootDeviceScript(InstallerLayout layout, IReadOnlyList<PackageFile> package, string inf, string hardwareId)
+    {
+        const string path = "tools/RootDevice.ps1";
+        var script = package.FirstOrDefault(f => string.Equals(f.PackagePath.Replace('\\', '/'), path, StringComparison.OrdinalIgnoreCase))
+            ?? throw new WdkException(Diagnostic.Error(
+                ErrorCodes.InstallerPackageInvalid,
+                $"{Path.GetFileName(inf)} installs on the root-enumerated device {hardwareId}, which the installer creates with the package's {path}, and the package has none: lay it out with the install scripts (IncludeDriverInstallScripts, on by default).",
+                inf));
+        layout.Add(script.Source, path);
+        return layout.Files.Single(f => f.InstallPath == path).Key;
+    }
+
     public static void Write(string destination, IReadOnlyList<PackageFile> package, DriverInstallerSettings settings) =>
         AtomicFile.Write(destination, Build(package, settings), ErrorCodes.InstallerWriteFailed);
 
@@ -109,11 +122,19 @@ public static class DriverInstallerBuilder
         var removal = DriverInstallActions.RemovalSequence;
         var install = DriverInstallActions.InstallSequence;
         var plugAndPlay = false;
+        var deviceProperties = new List<object?[]>();
+        string? rootDeviceScript = null;
         for (var i = 0; i < infs.Count; i++)
         {
             var plan = DriverInstallPlan.For(infs[i].Source, architecture);
             plugAndPlay |= plan.Kind == DriverInstallKind.PlugAndPlay;
-            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, ref removal, ref install));
+            if (plan.RootDevices.Count > 0)
+            {
+                rootDeviceScript ??= AddRootDeviceScript(layout, package, infs[i].Source, plan.RootDevices[0]);
+                deviceProperties.AddRange(plan.RootDevices.Select((id, j) => new object?[] { DriverInstallActions.RootDeviceProperty(i + 1, j + 1), id }));
+            }
+
+            actions.AddRange(DriverInstallActions.For(plan, i + 1, infs[i].Key, rootDeviceScript, ref removal, ref install));
         }
 
         if (plugAndPlay)
@@ -156,6 +177,7 @@ public static class DriverInstallerBuilder
             new object?[] { "ARPNOREPAIR", "1" },
             new object?[] { "SecureCustomProperties", "WDK_DOWNGRADE_DETECTED;WDK_UPGRADE_DETECTED" },
         };
+        properties.AddRange(deviceProperties);
 
         var tables = new List<InstallerTable>
         {

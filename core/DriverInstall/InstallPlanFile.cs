@@ -49,6 +49,13 @@ public static class InstallPlanFile
                 }
 
                 json.WriteEndArray();
+                json.WriteStartArray("rootDevices");
+                foreach (var id in plan.RootDevices)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 

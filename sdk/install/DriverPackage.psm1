@@ -42,8 +42,18 @@ function Get-PackageInstallPlan {
             InstallSection = $entry.installSection
             UninstallSection = $entry.uninstallSection
             Services = @($entry.services)
+            RootDevices = @($entry.rootDevices)
         }
     }
+}
+
+function Get-RootDeviceArguments {
+    <# powershell.exe's arguments to run RootDevice.ps1 (beside this module) as the installer runs it, in a process of its own. #>
+    param([Parameter(Mandatory)] [string] $Action, [Parameter(Mandatory)] [string] $HardwareId, [string] $InfPath)
+
+    $arguments = @('-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', (Join-Path $PSScriptRoot 'RootDevice.ps1'), $Action, $HardwareId)
+    if ($InfPath) { $arguments += $InfPath }
+    $arguments
 }
 
 function Invoke-WindowsTool {
@@ -110,4 +120,4 @@ function Remove-StoreCopies {
     }
 }
 
-Export-ModuleMember -Function Get-DriverArchitecture, Get-PackageInstallPlan, Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames, Remove-StoreCopies
+Export-ModuleMember -Function Get-DriverArchitecture, Get-PackageInstallPlan, Get-RootDeviceArguments, Invoke-WindowsTool, Assert-Administrator, Get-TestCertificate, Get-CertificateThumbprint, Get-PublishedInfNames, Remove-StoreCopies

@@ -3,8 +3,10 @@
 Installs the driver package this script ships with (driver\<arch>\ beside this tools\ folder).
 
 .DESCRIPTION
-A PnP INF is added to the driver store and installed on matching devices with pnputil. A primitive or legacy INF is
-installed through its [DefaultInstall] section, and the services it adds are started. Run it from an elevated prompt.
+Carries out the package's install plan (tools\install-plan.<arch>.json), as the package's installer does. A PnP INF is
+added to the driver store and installed on matching devices with pnputil; a root-enumerated device its models name
+(Root\...) is created first (RootDevice.ps1). A primitive or legacy INF is installed through its [DefaultInstall]
+section, and the services it adds are started. Run it from an elevated prompt.
 
 .PARAMETER TrustTestCertificate
 Imports the package's test certificate (WdkDriverTestCert.cer) into the machine's Root and TrustedPublisher stores
@@ -42,6 +44,11 @@ foreach ($plan in Get-PackageInstallPlan $package $Architecture) {
         $result = Invoke-WindowsTool 'pnputil.exe' @('/add-driver', $inf, '/install') -Accept 259, 3010
         if ($result.ExitCode -eq 259) { Write-Host "$(Split-Path $inf -Leaf) is in the driver store; no device present matches it yet." }
         if ($result.ExitCode -eq 3010) { $restart = $true }
+        foreach ($id in $plan.RootDevices) {
+            # No bus reports a root-enumerated device: it is made, as devcon install makes it, and gets the driver.
+            $result = Invoke-WindowsTool 'powershell.exe' (Get-RootDeviceArguments 'Add' $id $inf) -Accept 3010
+            if ($result.ExitCode -eq 3010) { $restart = $true }
+        }
         continue
     }
 

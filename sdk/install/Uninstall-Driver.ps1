@@ -3,7 +3,8 @@
 Uninstalls the driver package this script ships with, reversing Install-Driver.ps1.
 
 .DESCRIPTION
-A PnP INF is removed from the driver store (and from the devices using it) with pnputil. For a primitive or legacy INF
+A PnP INF is removed from the driver store (and from the devices using it) with pnputil, after the root-enumerated
+devices Install-Driver.ps1 created for it are removed. For a primitive or legacy INF
 the services it added are stopped, then its [DefaultUninstall] section runs, or, without one, the services are deleted.
 
 .PARAMETER RemoveTestCertificate
@@ -29,6 +30,10 @@ $restart = $false
 foreach ($plan in Get-PackageInstallPlan $package $Architecture) {
     $inf = $plan.Inf
     if ($plan.Kind -eq 'PnP') {
+        foreach ($id in $plan.RootDevices) {
+            $result = Invoke-WindowsTool 'powershell.exe' (Get-RootDeviceArguments 'Remove' $id) -Accept 3010
+            if ($result.ExitCode -eq 3010) { $restart = $true }
+        }
         $restart = (@(Remove-StoreCopies $inf) | Where-Object { $_.ExitCode -eq 3010 }).Count -gt 0 -or $restart
         continue
     }

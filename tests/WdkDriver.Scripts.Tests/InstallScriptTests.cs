@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using System.Management.Automation.Language;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -72,7 +74,7 @@ public sealed class InstallScriptTests : IDisposable
     public void The_scripts_parse_and_are_ASCII_for_Windows_PowerShell_5()
     {
         var files = Directory.GetFiles(Scripts);
-        Assert.Equal(new[] { "DriverPackage.psm1", "Install-Driver.cmd", "Install-Driver.ps1", "Uninstall-Driver.cmd", "Uninstall-Driver.ps1" }, files.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "DriverPackage.psm1", "Install-Driver.cmd", "Install-Driver.ps1", "RootDevice.ps1", "Uninstall-Driver.cmd", "Uninstall-Driver.ps1" }, files.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var script in files.Where(f => !f.EndsWith(".cmd", StringComparison.Ordinal)))
         {
             Parser.ParseFile(script, out _, out var errors);
@@ -194,6 +196,46 @@ public sealed class InstallScriptTests : IDisposable
         host.Run($"& {Install("-Architecture", "amd64")}");
 
         Assert.Equal(new[] { $"pnputil.exe /add-driver {inf} /install" }, host.Calls);
+    }
+
+    [Fact]
+    public void A_root_enumerated_device_is_made_after_its_driver_is_staged_and_removed_before_the_driver_leaves_the_store()
+    {
+        // Microsoft's attested Mullvad package: Root\mullvad-split-tunnel, which no bus reports.
+        var inf = AddInf(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel", "mullvad-split-tunnel.inf"));
+        host.Answer("pnputil.exe /add-driver*", 259, "Driver package added successfully; no device matches it.");
+        host.Answer("powershell.exe*RootDevice.ps1 Add*", 3010);
+        var rootDevice = $"powershell.exe -NoProfile -ExecutionPolicy Bypass -File {package.Combine("tools", "RootDevice.ps1")}";
+
+        var installed = host.Run($"& {Install("-Architecture", "amd64")}; $LASTEXITCODE").Last();
+
+        Assert.Equal(new[] { $"pnputil.exe /add-driver {inf} /install", $@"{rootDevice} Add Root\mullvad-split-tunnel {inf}" }, host.Calls);
+        Assert.Equal(3010, Convert.ToInt32(installed.BaseObject, System.Globalization.CultureInfo.InvariantCulture));
+
+        Publish(inf, "oem4.inf");
+        host.Run($"& {Uninstall("-Architecture", "amd64")}");
+
+        Assert.Equal(new[] { $@"{rootDevice} Remove Root\mullvad-split-tunnel", "pnputil.exe /delete-driver oem4.inf /uninstall /force" }, host.Calls.Skip(2));
+    }
+
+    [Fact]
+    public void RootDevice_ps1_compiles_its_SetupAPI_calls_and_reports_a_failure_as_WDK5018_with_a_code()
+    {
+        // Here SetupAPI is missing, so the first call into it fails, after the C# compiled into the session.
+        var output = host.Run($"& '{Path.Combine(Scripts, "RootDevice.ps1")}' Add 'Root\\Contoso' '{package.Combine("driver", "amd64", "x.inf")}' 6>&1; \"exit=$LASTEXITCODE\"").Select(o => o.ToString()).ToList();
+
+        Assert.True(output.Count == 2 && output[0].StartsWith("error WDK5018: ", StringComparison.Ordinal), string.Join("\n", output));
+        Assert.Equal("exit=1", output[1]);
+        var methods = host.Run("[WdkRootDevice].GetMethods() | Where-Object { $_.IsPublic -and $_.IsStatic -and $_.DeclaringType.Name -eq 'WdkRootDevice' } | ForEach-Object { $_.ToString() }").Select(o => o.ToString());
+        Assert.Equal(new[] { "Boolean Add(System.String, System.String)", "Boolean Remove(System.String)" }, methods.Order(StringComparer.Ordinal));
+
+        // Windows PowerShell 5.1's Add-Type compiles with the .NET Framework's compiler: C# 5 at most.
+        var script = File.ReadAllText(Path.Combine(Scripts, "RootDevice.ps1"));
+        var code = script.Split("@'\n")[1].Split("\n'@")[0];
+        var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.CSharp5));
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(a => MetadataReference.CreateFromFile(a));
+        var compilation = CSharpCompilation.Create("RootDevice", new[] { tree }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
     }
 
     [Fact]

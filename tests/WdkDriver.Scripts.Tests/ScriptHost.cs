@@ -8,7 +8,7 @@ namespace WdkDriver.Scripts.Tests;
 public sealed class ScriptHost : IDisposable
 {
     /// <summary>The tools the scripts run; each stub logs its command line and answers as the test says.</summary>
-    private static readonly string[] WindowsTools = { "pnputil.exe", "rundll32.exe", "sc.exe", "certutil.exe" };
+    private static readonly string[] WindowsTools = { "pnputil.exe", "rundll32.exe", "sc.exe", "certutil.exe", "powershell.exe" };
 
     private readonly Runspace runspace;
 

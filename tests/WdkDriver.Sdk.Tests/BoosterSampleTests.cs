@@ -28,7 +28,7 @@ public class BoosterSampleTests
         Assert.Contains("cargo: Compiling booster v0.1.0", result.Output);
         var package = project.PackageFolder();
         Assert.Equal(
-            new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/install-plan.amd64.json", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1", "WdkDriverTestCert.cer" },
+            new[] { "client/amd64/boost.exe", "driver/amd64/booster.cat", "driver/amd64/booster.inf", "driver/amd64/booster.sys", "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/install-plan.amd64.json", "tools/RootDevice.ps1", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1", "WdkDriverTestCert.cer" },
             Directory.GetFiles(package, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(package, f).Replace('\\', '/')).Order(StringComparer.OrdinalIgnoreCase));
         Assert.DoesNotContain("error", result.Output);
         // A temporary folder is no git repository: no commit time to date DriverVer by, and the build says so.

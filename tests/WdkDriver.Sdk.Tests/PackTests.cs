@@ -14,7 +14,7 @@ public class PackTests
 
     private static readonly string[] Tools =
     {
-        "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1",
+        "tools/DriverPackage.psm1", "tools/Install-Driver.cmd", "tools/Install-Driver.ps1", "tools/RootDevice.ps1", "tools/Uninstall-Driver.cmd", "tools/Uninstall-Driver.ps1",
     };
 
     private readonly SdkPackageFixture sdk;

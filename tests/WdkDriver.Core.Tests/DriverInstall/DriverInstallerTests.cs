@@ -106,16 +106,19 @@ public sealed class DriverInstallerTests : IDisposable
     [MsitoolsFact]
     public void Every_row_fits_its_column_as_the_database_declares_and_a_row_that_does_not_is_named()
     {
-        // A PnP INF with a long name (the longest File key) and a legacy one: every custom action fits Target's 255.
+        // A PnP INF with a long name (the longest File key) for a root-enumerated device, and a legacy one: every
+        // custom action fits Target's 255.
         var package = HelloPackage.Create(temp.Combine("package")).ToList();
         var pnp = temp.Combine("package", "driver", "amd64", "contoso_split_tunnel_filter_for_every_network_adapter.inf");
         File.Copy(Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel"), "*.inf").Single(), pnp);
         package.Add(new WdkDriver.Core.Packaging.PackageFile(pnp, "driver/amd64/" + Path.GetFileName(pnp)));
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(Path.Combine(RepositoryPaths.Root, "sdk", "install", "RootDevice.ps1"), "tools/RootDevice.ps1"));
         var msi = temp.Combine("hello.msi");
         DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings() with { ProductName = new string('P', 63) });
         var database = InstallerDatabaseReader.Read(msi);
         Assert.Empty(InstallerTableCheck.Check(database.Tables));
         Assert.Contains(database.Table("CustomAction")!.Rows, r => ((string)r[3]!).Contains("/add-driver", StringComparison.Ordinal) && ((string)r[3]!).Length > 200);
+        Assert.Contains(database.Table("CustomAction")!.Rows, r => ((string)r[0]!) == "WdkAddRootDevice2_1");
 
         // msitools' msibuild writes rows that do not fit: each is named with its table, row, column and rule.
         ToolProcess.Succeed(temp.Path, "msibuild", msi, "-q", $"UPDATE `CustomAction` SET `Target` = '{new string('x', 300)}' WHERE `Action` = 'WdkSetInstallLocation'");
@@ -267,6 +270,46 @@ public sealed class DriverInstallerTests : IDisposable
         // The code the build gives for the same INF when it writes the install scripts' plan.
         Assert.Equal(ErrorCodes.InstallPlanInvalid, error.Diagnostic.Code);
         Assert.EndsWith("hello.inf", error.Diagnostic.File);
+    }
+
+    [MsitoolsFact]
+    public void A_root_enumerated_device_is_made_after_its_driver_is_staged_by_the_package_s_RootDevice_ps1_with_rollback_partners()
+    {
+        // Microsoft's attested Mullvad package: Root\mullvad-split-tunnel, which no bus reports.
+        var folder = temp.Combine("package");
+        var package = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel"))
+            .Select(f => new WdkDriver.Core.Packaging.PackageFile(f, "driver/amd64/" + Path.GetFileName(f))).ToList();
+
+        var missing = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(package, HelloPackage.Settings()));
+        Assert.Equal(ErrorCodes.InstallerPackageInvalid, missing.Diagnostic.Code);
+        Assert.EndsWith("mullvad-split-tunnel.inf", missing.Diagnostic.File);
+        Assert.Contains(@"installs on the root-enumerated device Root\mullvad-split-tunnel, which the installer creates with the package's tools/RootDevice.ps1", missing.Message);
+
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(Path.Combine(RepositoryPaths.Root, "sdk", "install", "RootDevice.ps1"), "tools/RootDevice.ps1"));
+        var msi = temp.Combine("split-tunnel.msi");
+        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings());
+
+        Assert.Contains("WdkRootDevice1_1\tRoot\\mullvad-split-tunnel", Rows(Msiinfo("export", msi, "Property")));
+        Assert.Contains(Rows(Msiinfo("export", msi, "File")), r => r.StartsWith("_tools_RootDevice_ps1\t_tools_RootDevice_ps1\t", StringComparison.Ordinal));
+        var actions = Rows(Msiinfo("export", msi, "CustomAction"));
+        const string powerShell = "\"[System64Folder]WindowsPowerShell\\v1.0\\powershell.exe\" -NoProfile -ExecutionPolicy Bypass -File \"[#_tools_RootDevice_ps1]\" -Installer";
+        Assert.Contains($"WdkAddRootDevice1_1\t3106\tSystem64Folder\t{powerShell} Add \"[WdkRootDevice1_1]\" \"[#_driver_mullvad_split_tunnel_inf]\"\t", actions);
+        Assert.Contains($"WdkUndoRootDevice1_1\t3426\tSystem64Folder\t{powerShell} Remove \"[WdkRootDevice1_1]\"\t", actions);
+        Assert.Contains($"WdkRemoveRootDevice1_1\t3170\tSystem64Folder\t{powerShell} Remove \"[WdkRootDevice1_1]\"\t", actions);
+        Assert.Contains($"WdkRestoreRootDevice1_1\t3426\tSystem64Folder\t{powerShell} Add \"[WdkRootDevice1_1]\" \"[#_driver_mullvad_split_tunnel_inf]\"\t", actions);
+
+        // Made after the driver is in the store, removed before it leaves; each partner right before its step.
+        var sequence = Rows(Msiinfo("export", msi, "InstallExecuteSequence")).Where(r => r.StartsWith("Wdk", StringComparison.Ordinal))
+            .Select(r => r.Split('\t')).OrderBy(r => int.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).Select(r => r[0]);
+        Assert.Equal(
+            new[]
+            {
+                "WdkSetInstallLocation",
+                "WdkRestoreRootDevice1_1", "WdkRemoveRootDevice1_1", "WdkRestoreDriver1", "WdkRemoveDriver1",
+                "WdkUndoAddDriver1", "WdkAddDriver1", "WdkUndoRootDevice1_1", "WdkAddRootDevice1_1",
+                "WdkRequestRestart",
+            },
+            sequence);
     }
 
     [Theory]

@@ -30,6 +30,20 @@ public sealed class InstallPlanTests : IDisposable
     }
 
     [Fact]
+    public void A_PnP_INF_whose_models_name_a_root_enumerated_ID_has_its_device_made()
+    {
+        // Microsoft's attested Mullvad package: Root\mullvad-split-tunnel under [Standard.NTamd64.10.0].
+        var mullvad = DriverInstallPlan.For(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel", "mullvad-split-tunnel.inf"), "amd64");
+        Assert.Equal(new[] { @"Root\mullvad-split-tunnel" }, mullvad.RootDevices);
+        Assert.Empty(DriverInstallPlan.For(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel", "mullvad-split-tunnel.inf"), "arm64").RootDevices);
+
+        // Microsoft's echo sample names it in lower case, with $ARCH$ decorations.
+        Assert.Equal(new[] { @"root\ECHO" }, DriverInstallPlan.For(Stamped(Path.Combine(Samples, "general", "echo", "kmdf", "driver", "AutoSync", "echo.inx")), "amd64").RootDevices);
+        // The toaster's IDs are its bus's ({b85b7c50-...}\MsToaster): nothing to make.
+        Assert.Empty(DriverInstallPlan.For(Stamped(Path.Combine(Samples, "general", "toaster", "toastpkg", "inf", "toastpkg.inf")), "amd64").RootDevices);
+    }
+
+    [Fact]
     public void A_primitive_INF_with_a_section_per_build_names_DefaultInstall_and_the_services_of_every_section_SetupAPI_could_take()
     {
         // nullFilter: [DefaultInstall.NTamd64.10.0...25952] runs from the driver store (DIRID 13), [DefaultInstall.NTamd64]
@@ -106,14 +120,16 @@ public sealed class InstallPlanTests : IDisposable
                   "uninstallSection": "DefaultUninstall",
                   "services": [
                     "Booster"
-                  ]
+                  ],
+                  "rootDevices": []
                 },
                 {
                   "inf": "toastpkg.inf",
                   "kind": "PnP",
                   "installSection": null,
                   "uninstallSection": null,
-                  "services": []
+                  "services": [],
+                  "rootDevices": []
                 }
               ]
             }

@@ -184,10 +184,12 @@ public sealed class WineInstallerTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Contoso", "Hello Driver", "driver")), "the files were rolled back");
     }
 
-    [WineFact]
-    public void A_PnP_driver_goes_through_pnputil_and_its_removal_runs_the_store_lookup_that_Windows_runs()
+    /// <summary>
+    /// Microsoft's attested Mullvad split-tunnel package, a PnP INF (models under [Manufacturer]) for the
+    /// root-enumerated device Root\mullvad-split-tunnel, with the SDK's RootDevice.ps1 in tools/ as a build lays it out.
+    /// </summary>
+    private List<PackageFile> MullvadPackage()
     {
-        // Microsoft's attested Mullvad split-tunnel package: a PnP INF (models under [Manufacturer]).
         var folder = temp.Combine("package");
         var driver = Path.Combine(folder, "driver", "amd64");
         Directory.CreateDirectory(driver);
@@ -196,17 +198,30 @@ public sealed class WineInstallerTests : IDisposable
             File.Copy(file, Path.Combine(driver, Path.GetFileName(file)));
         }
 
+        Directory.CreateDirectory(Path.Combine(folder, "tools"));
+        File.Copy(Path.Combine(RepositoryPaths.Root, "sdk", "install", "RootDevice.ps1"), Path.Combine(folder, "tools", "RootDevice.ps1"));
+        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => new PackageFile(f, Path.GetRelativePath(folder, f))).ToList();
+    }
+
+    private const string PowerShell = @"""C:\windows\system32\WindowsPowerShell\v1.0\powershell.exe"" -NoProfile -ExecutionPolicy Bypass -File ""C:\Program Files\Mullvad VPN\tools\RootDevice.ps1"" -Installer";
+
+    [WineFact]
+    public void A_PnP_driver_goes_through_pnputil_its_root_device_is_made_and_its_removal_runs_the_store_lookup_that_Windows_runs()
+    {
         var msi = temp.Combine("split-tunnel.msi");
-        var package = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => new PackageFile(f, Path.GetRelativePath(folder, f))).ToList();
-        DriverInstallerBuilder.Write(msi, package, HelloPackage.Settings() with { ProductName = "Split Tunnel", InstallFolder = "Mullvad VPN" });
+        DriverInstallerBuilder.Write(msi, MullvadPackage(), HelloPackage.Settings() with { ProductName = "Split Tunnel", InstallFolder = "Mullvad VPN" });
         var code = ProductCode(msi);
 
         using var wine = new WinePrefix();
-        PnputilRecorder.Install(wine, temp.Path);
+        ToolRecorder.InstallPnputil(wine, temp.Path);
+        ToolRecorder.InstallPowerShell(wine, temp.Path);
         var log = Path.Combine(wine.DriveC, "pnputil.log");
+        var devices = Path.Combine(wine.DriveC, "powershell.log");
         var installed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("install.log"))}", "echo @@install %ERRORLEVEL%");
         Assert.True(installed.Contains("@@install 0"), installed + Log("install.log"));
         Assert.Equal(new[] { @"pnputil /add-driver ""C:\Program Files\Mullvad VPN\driver\mullvad-split-tunnel.inf"" /install" }, File.ReadAllLines(log).Select(l => l.Replace("  ", " ").Trim()));
+        // After the driver is in the store, its device is made, with the hardware ID from the installer's property.
+        Assert.Equal(new[] { PowerShell + @" Add ""Root\mullvad-split-tunnel"" ""C:\Program Files\Mullvad VPN\driver\mullvad-split-tunnel.inf""" }, File.ReadAllLines(devices));
 
         // Removal finds the store's copy of the INF (%windir%\INF\oemNN.inf) by its bytes with fc and deletes it with pnputil:
         // wine's cmd and fc cannot run that (its fc calls every pair of files equal), so wine proves the command is
@@ -216,6 +231,7 @@ public sealed class WineInstallerTests : IDisposable
         Assert.True(removed.Contains("@@remove 0"), removed + removal);
         Assert.Contains("@@entry 1", removed);
         Assert.Matches(@"Action ended [0-9:]+: WdkRemoveDriver1\. Return value 1\.", removal);
+        Assert.Equal(PowerShell + @" Remove ""Root\mullvad-split-tunnel""", File.ReadAllLines(devices).Last());
         var action = InstallerDatabaseReader.Read(msi).Table("CustomAction")!.Rows.Single(r => (string?)r[0] == "WdkRemoveDriver1");
         Assert.Equal(@"""[System64Folder]cmd.exe"" /d /c ""for %f in (""%windir%\INF\oem*.inf"") do @(fc.exe /b ""%f"" ""[#_driver_mullvad_split_tunnel_inf]"" >nul && pnputil.exe /delete-driver ""%~nxf"" /uninstall /force)""", action[3]);
         Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver")));
@@ -224,16 +240,13 @@ public sealed class WineInstallerTests : IDisposable
     [WineFact]
     public void A_failing_driver_install_rolls_the_whole_install_back_and_3010_is_installed_with_a_restart_to_come()
     {
-        var package = Directory.EnumerateFiles(RepositoryPaths.Corpus + "/attested/mullvad-split-tunnel").ToList();
-        var folder = temp.Combine("package", "driver", "amd64");
-        Directory.CreateDirectory(folder);
-        package.ForEach(f => File.Copy(f, Path.Combine(folder, Path.GetFileName(f))));
         var msi = temp.Combine("split-tunnel.msi");
-        DriverInstallerBuilder.Write(msi, Directory.EnumerateFiles(folder).Select(f => new PackageFile(f, "driver/amd64/" + Path.GetFileName(f))).ToList(), HelloPackage.Settings() with { InstallFolder = "Mullvad VPN" });
+        DriverInstallerBuilder.Write(msi, MullvadPackage(), HelloPackage.Settings() with { InstallFolder = "Mullvad VPN" });
         var code = ProductCode(msi);
 
         using var wine = new WinePrefix();
-        PnputilRecorder.Install(wine, temp.Path);
+        ToolRecorder.InstallPnputil(wine, temp.Path);
+        ToolRecorder.InstallPowerShell(wine, temp.Path);
         File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "5");
         var failed = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("failed.log"))}", "echo @@install %ERRORLEVEL%", $"reg query \"{Uninstall}{code}\"", "echo @@entry %ERRORLEVEL%");
         Assert.False(failed.Contains("@@install 0"), failed + Log("failed.log"));
@@ -242,6 +255,18 @@ public sealed class WineInstallerTests : IDisposable
         Assert.Contains("@@entry 1", failed);
         Assert.False(File.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver", "mullvad-split-tunnel.inf")), "the files were rolled back");
         Assert.Contains(File.ReadAllLines(Path.Combine(wine.DriveC, "pnputil.log")), l => l.Contains("/add-driver"));
+
+        // A device that cannot be made rolls back too: the device removed, then the driver taken out of the store. (Wine
+        // runs every rollback action the install scheduled, also those of steps it never reached: the failure above
+        // removed the device too, which Windows would not.)
+        File.Delete(Path.Combine(wine.DriveC, "powershell.log"));
+        File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "0");
+        File.WriteAllText(Path.Combine(wine.DriveC, "powershell-exit.txt"), "1");
+        var noDevice = wine.Session($"start /wait msiexec /i {WinePrefix.WindowsPath(msi)} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("no-device.log"))}", "echo @@install %ERRORLEVEL%");
+        Assert.False(noDevice.Contains("@@install 0"), noDevice + Log("no-device.log"));
+        Assert.Contains("WdkUndoAddDriver1", Log("no-device.log"));
+        Assert.Equal(new[] { " Add ", " Remove " }, File.ReadAllLines(Path.Combine(wine.DriveC, "powershell.log")).Select(l => l.Contains(" Add ", StringComparison.Ordinal) ? " Add " : " Remove "));
+        File.WriteAllText(Path.Combine(wine.DriveC, "powershell-exit.txt"), "0");
 
         // A restart pnputil asks for is msiexec's exit code too: installed, and a restart completes it.
         File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "3010");
