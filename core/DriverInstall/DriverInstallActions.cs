@@ -116,10 +116,14 @@ public static class DriverInstallActions
     /// <summary>
     /// The store publishes the package as %windir%\INF\oemNN.inf, a byte-for-byte copy of the INF (how SetupCopyOEMInf
     /// tells a package it already has): the copy identical to the installed INF is ours, whatever its name and whatever
-    /// language pnputil's listing would be in.
+    /// language pnputil's listing would be in. A restart pnputil asks for (3010) leaves <see cref="RestartMarker"/>, as
+    /// the install's step does. The loop's body is the rest of the line, unparenthesized: wine's cmd stumbles over an
+    /// <c>if</c> in parentheses there (and ends the body at the first <c>&amp;</c>, checking only the last copy's code).
+    /// The folder is Windows Installer's [WindowsFolder], not %windir%, which wine's cmd leaves unexpanded in a loop's
+    /// set; neither it nor an oemNN.inf name has spaces, so neither is quoted.
     /// </summary>
     private static string StoreRemoval(string infFile) =>
-        $"{System}cmd.exe\" /d /c \"for %f in (\"%windir%\\INF\\oem*.inf\") do @(fc.exe /b \"%f\" \"[#{infFile}]\" >nul && pnputil.exe /delete-driver \"%~nxf\" /uninstall /force)\"";
+        $"{System}cmd.exe\" /d /v:on /c \"for %f in ([WindowsFolder]INF\\oem*.inf) do @fc /b %f \"[#{infFile}]\" >nul&&pnputil /delete-driver %~nxf /uninstall /force&if !errorlevel!==3010 cd.>%windir%\\Temp\\{RestartMarker}\"";
 
     /// <summary>
     /// pnputil: 0 installed; 259 nothing to install it on (or a better driver there); 3010 installed, restart needed,

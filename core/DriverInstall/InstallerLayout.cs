@@ -39,6 +39,11 @@ internal sealed class InstallerLayout
             throw DriverInstallerSettings.Invalid($"The install folder '{installFolder}' has '{c}', which the installer database's code page (1252, Western European) cannot hold: use another character there.");
         }
 
+        if (installFolder.Contains('!'))
+        {
+            throw DriverInstallerSettings.Invalid($"The install folder '{installFolder}' has '!', which the driver's install steps would lose (cmd reads pnputil's exit code with delayed expansion, where '!' marks a variable): use another character there.");
+        }
+
         var parent = "ProgramFiles64Folder";
         for (var i = 0; i < segments.Count; i++)
         {
@@ -62,6 +67,14 @@ internal sealed class InstallerLayout
             throw new WdkException(Diagnostic.Error(
                 ErrorCodes.InstallerPackageInvalid,
                 $"The package's file '{installPath}' has '{c}' in its name, which the installer database's code page (1252, Western European) cannot hold: rename it.",
+                source));
+        }
+
+        if (installPath.EndsWith(".inf", StringComparison.OrdinalIgnoreCase) && installPath.Contains('!'))
+        {
+            throw new WdkException(Diagnostic.Error(
+                ErrorCodes.InstallerPackageInvalid,
+                $"The INF '{installPath}' has '!' in its name, which the driver's install steps would lose (cmd reads pnputil's exit code with delayed expansion, where '!' marks a variable): rename it.",
                 source));
         }
 

@@ -312,6 +312,21 @@ public sealed class DriverInstallerTests : IDisposable
             sequence);
     }
 
+    [Fact]
+    public void An_exclamation_mark_cmd_would_lose_is_refused_in_the_install_folder_and_in_an_INF_s_name()
+    {
+        var package = HelloPackage.Create(temp.Combine("package"));
+        var folder = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(package, HelloPackage.Settings() with { InstallFolder = "Yahoo!\\Ping" }));
+        Assert.Equal(ErrorCodes.InstallerSettingsInvalid, folder.Diagnostic.Code);
+        Assert.Contains("The install folder 'Yahoo!\\Ping' has '!'", folder.Message);
+
+        var inf = package.Single(f => f.PackagePath.EndsWith(".inf", StringComparison.Ordinal));
+        var renamed = package.Select(f => f == inf ? f with { PackagePath = "driver/amd64/hello!.inf" } : f).ToList();
+        var name = Assert.Throws<WdkException>(() => DriverInstallerBuilder.Build(renamed, HelloPackage.Settings()));
+        Assert.Equal(ErrorCodes.InstallerPackageInvalid, name.Diagnostic.Code);
+        Assert.Equal(inf.Source, name.Diagnostic.File);
+    }
+
     [Theory]
     [InlineData("Contoso", "Ping", "Contoso\\Ping")]
     [InlineData("Ping", "Ping", "Ping")]

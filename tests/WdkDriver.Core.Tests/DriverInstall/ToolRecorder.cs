@@ -27,8 +27,8 @@ internal static class ToolRecorder
         }
         """;
 
-    /// <summary>pnputil.exe in the prefix's System32, where the custom actions look for it; /add-driver takes the exit code.</summary>
-    public static void InstallPnputil(WinePrefix wine, string work) => Install(wine, work, "pnputil", Path.Combine("windows", "system32"), "/add-driver");
+    /// <summary>pnputil.exe in the prefix's System32, where the custom actions look for it; /add-driver and /delete-driver take the exit code.</summary>
+    public static void InstallPnputil(WinePrefix wine, string work) => Install(wine, work, "pnputil", Path.Combine("windows", "system32"), "-driver ");
 
     /// <summary>Windows PowerShell's powershell.exe, where the custom actions run it; " Add " (making a device) takes the exit code.</summary>
     public static void InstallPowerShell(WinePrefix wine, string work) => Install(wine, work, "powershell", Path.Combine("windows", "system32", "WindowsPowerShell", "v1.0"), " Add ");

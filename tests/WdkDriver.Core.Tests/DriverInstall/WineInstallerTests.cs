@@ -223,17 +223,21 @@ public sealed class WineInstallerTests : IDisposable
         // After the driver is in the store, its device is made, with the hardware ID from the installer's property.
         Assert.Equal(new[] { PowerShell + @" Add ""Root\mullvad-split-tunnel"" ""C:\Program Files\Mullvad VPN\driver\mullvad-split-tunnel.inf""" }, File.ReadAllLines(devices));
 
-        // Removal finds the store's copy of the INF (%windir%\INF\oemNN.inf) by its bytes with fc and deletes it with pnputil:
-        // wine's cmd and fc cannot run that (its fc calls every pair of files equal), so wine proves the command is
-        // what runs, and the Windows job the rest.
+        // Removal finds the store's copy of the INF (%windir%\INF\oemNN.inf) by its bytes with fc and deletes it with
+        // pnputil. Wine's fc calls every pair of files equal, so the copy here is the INF's bytes, as Windows' would
+        // be; that the lookup tells other packages' INFs apart is for the Windows job. A restart pnputil asks for to
+        // complete the removal is msiexec's exit code.
+        File.Copy(Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel", "mullvad-split-tunnel.inf"), Path.Combine(wine.DriveC, "windows", "inf", "oem1.inf"));
+        File.WriteAllText(Path.Combine(wine.DriveC, "pnputil-exit.txt"), "3010");
         var removed = wine.Session($"start /wait msiexec /x {code} /qn /l*v {WinePrefix.WindowsPath(temp.Combine("remove.log"))}", "echo @@remove %ERRORLEVEL%", $"reg query \"{Uninstall}{code}\"", "echo @@entry %ERRORLEVEL%");
         var removal = Log("remove.log");
-        Assert.True(removed.Contains("@@remove 0"), removed + removal);
+        Assert.Equal("pnputil /delete-driver oem1.inf /uninstall /force", File.ReadAllLines(log).Last().Replace("  ", " ").Trim());
+        Assert.True(removed.Contains("@@remove 3010"), removed + removal);
         Assert.Contains("@@entry 1", removed);
         Assert.Matches(@"Action ended [0-9:]+: WdkRemoveDriver1\. Return value 1\.", removal);
         Assert.Equal(PowerShell + @" Remove ""Root\mullvad-split-tunnel""", File.ReadAllLines(devices).Last());
         var action = InstallerDatabaseReader.Read(msi).Table("CustomAction")!.Rows.Single(r => (string?)r[0] == "WdkRemoveDriver1");
-        Assert.Equal(@"""[System64Folder]cmd.exe"" /d /c ""for %f in (""%windir%\INF\oem*.inf"") do @(fc.exe /b ""%f"" ""[#_driver_mullvad_split_tunnel_inf]"" >nul && pnputil.exe /delete-driver ""%~nxf"" /uninstall /force)""", action[3]);
+        Assert.Equal(@"""[System64Folder]cmd.exe"" /d /v:on /c ""for %f in ([WindowsFolder]INF\oem*.inf) do @fc /b %f ""[#_driver_mullvad_split_tunnel_inf]"" >nul&&pnputil /delete-driver %~nxf /uninstall /force&if !errorlevel!==3010 cd.>%windir%\Temp\WdkRestart""", action[3]);
         Assert.False(Directory.Exists(Path.Combine(wine.DriveC, "Program Files", "Mullvad VPN", "driver")));
     }
 
