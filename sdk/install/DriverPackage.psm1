@@ -18,7 +18,8 @@ function Get-PackageInstallPlan {
     <#
     How Windows installs each INF of the package's driver folder for one architecture, as the package's plan says
     (tools\install-plan.<arch>.json, written by the build with the installer's own decision): a PnP INF (Kind PnP)
-    through pnputil, which adds it to the driver store and installs it on matching devices; a primitive or legacy INF
+    through pnputil, which adds it to the driver store and installs it on matching devices (and RootDevice.ps1 for the
+    root-enumerated devices its models name, RootDevices); a primitive or legacy INF
     (Kind DefaultInstall) through its [DefaultInstall] section, named undecorated so that SetupAPI takes the one for
     this machine, after which the services it adds are started.
     #>
