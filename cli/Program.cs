@@ -14,6 +14,7 @@ var root = new RootCommand("wdkdriver: stamps, validates, catalogs, signs and pa
     SigningCommands.Sign(reporter),
     SigningCommands.Verify(reporter),
     SubmitCommand.Create(reporter),
+    SymbolsCommand.Create(reporter),
 };
 
 // No command: the list of commands, not just the word that one is missing.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing drivers here needs, from Debian's archive: Rust with the Windows standard
 # library (rustc, cargo, libstd-rust-dev-windows), mingw-w64, which links the drivers, clang and lld, which link an
-# ARM64 driver for the tests, wine, which loads the drivers for their test runs, osslsigncode and openssl, which the
+# ARM64 driver and MSVC-ABI drivers with PDBs for the tests, llvm, whose llvm-readobj and llvm-pdbutil read those
+# independently, wine, which loads the drivers for their test runs, osslsigncode and openssl, which the
 # tests use as independent checkers of signatures and catalogs, jq, which the CI definitions' release step uses,
 # gcab and cabextract, the independent cabinet readers and writers, python3-olefile, msitools and wixl, independent
 # readers and a writer of compound files and installer packages (.msi), and SoftHSM2 with OpenSC's pkcs11-tool and
@@ -13,7 +14,7 @@ set -euo pipefail
 packages=(
   rustc cargo libstd-rust-dev-windows osslsigncode openssl jq
   gcc-mingw-w64-x86-64-win32 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64
-  clang lld
+  clang lld llvm
   wine64 wine
   gcab cabextract
   softhsm2 opensc libengine-pkcs11-openssl

@@ -94,6 +94,11 @@ public static class ErrorCodes
     public const string InstallerWriteFailed = "WDK5052";
     public const string InstallerTableInvalid = "WDK5054";
     public const string InstallerMalformed = "WDK5055";
+    public const string WritableExecutableSection = "WDK5060";
+    public const string SectionsNotPageAligned = "WDK5061";
+    public const string SymbolsStale = "WDK5062";
+    public const string ImageUnreadable = "WDK5063";
+    public const string SymbolStoreWriteFailed = "WDK5064";
     public const string SubmissionFolderInvalid = "WDK5030";
     public const string SubmissionPackageInvalid = "WDK5031";
     public const string SubmissionWithoutSymbols = "WDK5032";

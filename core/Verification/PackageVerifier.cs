@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Images;
 using WdkDriver.Core.Inf;
 
 namespace WdkDriver.Core.Verification;
@@ -20,7 +21,8 @@ public static class PackageVerifier
     /// being a member of a catalog with the right digest, and the embedded signature of every PE file. A PE file its
     /// signed catalog vouches for needs no embedded signature (Windows loads it by the catalog), except the binary of
     /// a boot-start service, which Windows loads before it can read catalogs. With <see cref="TrustOptions.Microsoft"/>
-    /// an embedded signature must be intact, whoever it chains to.
+    /// an embedded signature must be intact, whoever it chains to. Every driver image must also meet memory integrity's
+    /// rules (<see cref="MemoryIntegrity"/>), without which Windows 11 does not load it.
     /// </summary>
     public static IReadOnlyList<Diagnostic> VerifyPackage(IReadOnlyDictionary<string, string> packageFiles, TrustOptions trust)
     {
@@ -96,6 +98,7 @@ public static class PackageVerifier
             }
         }
 
+        findings.AddRange(packageFiles.Values.SelectMany(MemoryIntegrity.Check));
         return findings;
     }
 

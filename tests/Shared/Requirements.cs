@@ -47,6 +47,24 @@ public sealed class WindowsRustTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A test that links MSVC-ABI images with PDBs (clang, lld-link) and reads them with LLVM's own tools.</summary>
+public sealed class LlvmFactAttribute : FactAttribute
+{
+    public LlvmFactAttribute()
+    {
+        Skip = Requirements.SkipReason(new[] { "clang", "lld-link", "llvm-dlltool", "llvm-readobj", "llvm-pdbutil" }.All(t => Requirements.FindOnPath(t) is not null), "clang, lld or llvm (lld-link, llvm-dlltool, llvm-readobj, llvm-pdbutil)");
+    }
+}
+
+/// <summary>As <see cref="LlvmFactAttribute"/>, for a test run once per data row.</summary>
+public sealed class LlvmTheoryAttribute : TheoryAttribute
+{
+    public LlvmTheoryAttribute()
+    {
+        Skip = new LlvmFactAttribute().Skip;
+    }
+}
+
 /// <summary>A test that reads installer databases with msitools' msiinfo, an independent reader.</summary>
 public sealed class MsitoolsFactAttribute : FactAttribute
 {

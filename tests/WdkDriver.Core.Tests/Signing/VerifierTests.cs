@@ -86,7 +86,8 @@ public class VerifierTests : IDisposable
     public void A_signed_package_verifies_and_a_changed_INF_is_not_a_catalog_member()
     {
         temp.Write("pkg/driver.inf", "[Version]\nSignature=\"$Windows NT$\"\nDriverVer=01/02/2025,1.0.0.0\nCatalogFile=driver.cat\n[SourceDisksNames]\n1=\"Disk\",,,\"\"\n[SourceDisksFiles]\ndriver.sys=1\n");
-        SignedCopy(Corpus("signify", "pciide.sys"), Path.Combine("pkg", "driver.sys"));
+        // A driver of today (pciide.sys of 2009 breaks memory integrity's rules, which a package's verification checks too).
+        SignedCopy(Path.Combine(RepositoryPaths.Samples, "PrebuiltDriver", "mingw", "hello.sys"), Path.Combine("pkg", "driver.sys"));
         var files = CatalogContents.FolderFiles(temp.Combine("pkg"));
         var catalog = CatalogBuilder.Build(files, new CatalogOptions("10_X64"), DateTimeOffset.UtcNow);
         File.WriteAllBytes(temp.Combine("pkg", "driver.cat"), CatalogSigner.Sign(catalog, "driver.cat", Signer.Value, Array.Empty<X509Certificate2>(), HashAlgorithmName.SHA256));
