@@ -22,7 +22,8 @@ public static class PackageVerifier
     /// signed catalog vouches for needs no embedded signature (Windows loads it by the catalog), except the binary of
     /// a boot-start service, which Windows loads before it can read catalogs. With <see cref="TrustOptions.Microsoft"/>
     /// an embedded signature must be intact, whoever it chains to. Every driver image must also meet memory integrity's
-    /// rules (<see cref="MemoryIntegrity"/>), without which Windows 11 does not load it.
+    /// rules (<see cref="MemoryIntegrity"/>), without which Windows 11 does not load it, and a PDB beside an image must be
+    /// the one the image names.
     /// </summary>
     public static IReadOnlyList<Diagnostic> VerifyPackage(IReadOnlyDictionary<string, string> packageFiles, TrustOptions trust)
     {
@@ -99,7 +100,33 @@ public static class PackageVerifier
         }
 
         findings.AddRange(packageFiles.Values.SelectMany(MemoryIntegrity.Check));
+        findings.AddRange(StaleSymbols(packageFiles));
         return findings;
+    }
+
+    /// <summary>The PDBs of the package that are not the ones its images name (a debugger would ignore them).</summary>
+    private static IEnumerable<Diagnostic> StaleSymbols(IReadOnlyDictionary<string, string> packageFiles)
+    {
+        foreach (var image in packageFiles.Where(f => !f.Key.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (PeHeaders.TryRead(image.Value)?.CodeView(image.Value) is not { } record)
+            {
+                continue;
+            }
+
+            // The record names the PDB by the linker's path (a Windows path on Windows): the PDB of that name in the
+            // image's folder of the package.
+            var name = record.PdbPath.Replace('\\', '/').Split('/').Last();
+            var folder = Path.GetDirectoryName(image.Key.Replace('\\', '/')) ?? string.Empty;
+            var pdb = packageFiles.FirstOrDefault(f => string.Equals(Path.GetFileName(f.Key), name, StringComparison.OrdinalIgnoreCase) && (Path.GetDirectoryName(f.Key.Replace('\\', '/')) ?? string.Empty) == folder);
+            if (pdb.Value is not null)
+            {
+                foreach (var finding in ProgramDatabase.CheckPair(image.Value, pdb.Value))
+                {
+                    yield return finding;
+                }
+            }
+        }
     }
 
     /// <summary>

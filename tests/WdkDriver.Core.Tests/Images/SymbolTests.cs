@@ -57,6 +57,12 @@ public sealed class SymbolTests : IDisposable
         Assert.Null(PeHeaders.TryRead(bare)!.CodeView(bare));
         Assert.Contains("names no PDB", Assert.Single(ProgramDatabase.CheckPair(bare, oldPdb)).Message);
 
+        // A package's verification finds it beside its image, whatever folder each came from.
+        var verified = WdkDriver.Core.Verification.PackageVerifier.VerifyPackage(new Dictionary<string, string> { ["driver/amd64/contoso.sys"] = image, ["driver/amd64/contoso.pdb"] = oldPdb }, new WdkDriver.Core.Verification.TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>()));
+        Assert.Contains(verified, f => f.Code == ErrorCodes.SymbolsStale && f.File == oldPdb);
+        var matching = WdkDriver.Core.Verification.PackageVerifier.VerifyPackage(new Dictionary<string, string> { ["driver/amd64/contoso.sys"] = image, ["driver/amd64/contoso.pdb"] = Path.ChangeExtension(image, ".pdb") }, new WdkDriver.Core.Verification.TrustOptions(Array.Empty<System.Security.Cryptography.X509Certificates.X509Certificate2>()));
+        Assert.DoesNotContain(matching, f => f.Code == ErrorCodes.SymbolsStale);
+
         var notPdb = temp.Write("contoso-notes.pdb", "not a program database");
         Assert.Equal(ErrorCodes.ImageUnreadable, Assert.Throws<WdkException>(() => ProgramDatabase.Read(notPdb)).Diagnostic.Code);
     }
