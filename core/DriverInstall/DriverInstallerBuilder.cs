@@ -94,8 +94,9 @@ public static class DriverInstallerBuilder
             {
                 layout.Add(file.Source, path.Substring($"client/{architecture}/".Length));
             }
-            else if (path.StartsWith($"driver/{architecture}/", StringComparison.OrdinalIgnoreCase))
+            else if (path.StartsWith($"driver/{architecture}/", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase))
             {
+                // Symbols are for debuggers, which take them from a symbol store (dotnet pack writes one), not from machines.
                 layout.Add(file.Source, "driver/" + path.Substring($"driver/{architecture}/".Length));
             }
         }

@@ -313,6 +313,19 @@ public sealed class DriverInstallerTests : IDisposable
     }
 
     [Fact]
+    public void The_driver_s_PDB_is_not_installed()
+    {
+        var package = HelloPackage.Create(temp.Combine("package")).ToList();
+        package.Add(new WdkDriver.Core.Packaging.PackageFile(temp.Write("package/driver/amd64/hello.pdb", "symbols"), "driver/amd64/hello.pdb"));
+
+        var database = InstallerDatabaseReader.Read(CompoundFile.Read(DriverInstallerBuilder.Build(package, HelloPackage.Settings()), "hello.msi"), "hello.msi");
+
+        var names = database.Table("File")!.Rows.Select(r => ((string)r[2]!).Split('|').Last()).ToList();
+        Assert.Contains("hello.sys", names);
+        Assert.DoesNotContain("hello.pdb", names);
+    }
+
+    [Fact]
     public void An_exclamation_mark_cmd_would_lose_is_refused_in_the_install_folder_and_in_an_INF_s_name()
     {
         var package = HelloPackage.Create(temp.Combine("package"));
