@@ -12,7 +12,6 @@ public sealed record PeSection(string Name, uint VirtualAddress, uint VirtualSiz
 {
     public const uint Executable = 0x20000000;
     public const uint Writable = 0x80000000;
-    public const uint Discardable = 0x02000000;
 }
 
 /// <summary>The CodeView (RSDS) record of an image's debug directory: the PDB it was linked with.</summary>
@@ -85,6 +84,15 @@ public sealed class PeHeaders
         byte[] file;
         try
         {
+            // Only an image (MZ) is read whole: a package's INFs, catalogs and PDBs are not.
+            using (var probe = File.OpenRead(path))
+            {
+                if (probe.ReadByte() != 'M' || probe.ReadByte() != 'Z')
+                {
+                    return null;
+                }
+            }
+
             file = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

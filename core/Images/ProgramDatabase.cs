@@ -41,7 +41,7 @@ public sealed record ProgramDatabase(Guid Guid, uint Age)
             var blockSize = (int)U32(file, 32);
             var directoryBytes = (int)U32(file, 44);
             var blockMap = (long)U32(file, 52) * blockSize;
-            if (blockSize is not (512 or 1024 or 2048 or 4096) || directoryBytes < 8)
+            if (blockSize is not (512 or 1024 or 2048 or 4096) || directoryBytes < 8 || directoryBytes > file.Length)
             {
                 throw Invalid(path, $"its header names a block size of {blockSize} and a directory of {directoryBytes} bytes");
             }
@@ -50,7 +50,7 @@ public sealed record ProgramDatabase(Guid Guid, uint Age)
             var directoryBlocks = Enumerable.Range(0, Blocks(directoryBytes, blockSize)).Select(i => U32(file, checked((int)(blockMap + (i * 4))))).ToList();
             var directory = Gather(file, directoryBlocks, directoryBytes, blockSize);
             var streams = (int)U32(directory, 0);
-            if (streams <= InfoStream)
+            if (streams <= InfoStream || streams > directoryBytes / 4)
             {
                 throw Invalid(path, "it has no info stream");
             }
@@ -59,10 +59,11 @@ public sealed record ProgramDatabase(Guid Guid, uint Age)
             var at = 4 + (streams * 4);
             for (var i = 0; i < InfoStream; i++)
             {
-                at += Blocks(sizes[i] == uint.MaxValue ? 0 : (int)sizes[i], blockSize) * 4;
+                at += Blocks(sizes[i] == uint.MaxValue ? 0 : (int)Math.Min(sizes[i], (uint)file.Length), blockSize) * 4;
             }
 
-            var infoSize = (int)sizes[InfoStream];
+            // No stream is larger than the file that holds it.
+            var infoSize = sizes[InfoStream] is var size && size >= 28 && size <= file.Length ? (int)size : throw Invalid(path, $"its info stream's size ({sizes[InfoStream]} bytes) does not fit the file");
             var infoBlocks = Enumerable.Range(0, Blocks(infoSize, blockSize)).Select(i => U32(directory, at + (i * 4))).ToList();
             var info = Gather(file, infoBlocks, infoSize, blockSize);
             // Version, signature (a time), age, GUID.

@@ -60,6 +60,36 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    public void The_image_header_reader_and_memory_integrity_check()
+    {
+        // The corpus's images: a Windows 7 driver, the attested Mullvad driver, signtool-signed user-mode DLLs.
+        var seeds = PeSeeds().Append(File.ReadAllBytes(Path.Combine(Corpus, "attested", "mullvad-split-tunnel", "mullvad-split-tunnel.sys"))).ToList();
+
+        Fuzz("image-headers", seeds, bytes =>
+        {
+            var path = temp.Combine("fuzz.sys");
+            File.WriteAllBytes(path, bytes);
+            var record = WdkDriver.Core.Images.PeHeaders.TryRead(path)?.CodeView(path);
+            WdkDriver.Core.Images.MemoryIntegrity.Check(path);
+            return record is not null;
+        });
+    }
+
+    [LlvmFact]
+    public void The_program_database_reader()
+    {
+        var (_, pdb) = LldDriver.Link(temp.Combine("pdb-seed"), "seed");
+
+        Fuzz("pdb", new[] { File.ReadAllBytes(pdb) }, bytes =>
+        {
+            var path = temp.Combine("fuzz.pdb");
+            File.WriteAllBytes(path, bytes);
+            WdkDriver.Core.Images.ProgramDatabase.Read(path);
+            return true;
+        });
+    }
+
+    [Fact]
     public void The_signature_verifier_on_signed_PE_images()
     {
         var seeds = PeSeeds().Skip(1).ToList();
