@@ -121,7 +121,7 @@ public class NewUserTests
             @"start /wait msiexec /i C:\v1.msi /qn",
             "echo @@install %ERRORLEVEL%",
             client64,
-            @"start /wait msiexec /i C:\v2.msi /qn",
+            @"start /wait msiexec /i C:\v2.msi /qn /l*v C:\upgrade.log",
             "echo @@upgrade %ERRORLEVEL%",
             client64,
             @"reg query HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall /s",
@@ -131,7 +131,9 @@ public class NewUserTests
             "echo @@service %ERRORLEVEL%");
         Assert.Contains("@@install 0", session);
         Assert.Contains("Acme_Widget answered PING (ping 1)", session);
-        Assert.Contains("@@upgrade 0", session);
+        // Should wine's upgrade fail, what it did is in the failure: the session and Windows Installer's log.
+        var upgradeLog = Path.Combine(wine.DriveC, "upgrade.log");
+        Assert.True(session.Contains("@@upgrade 0"), session + (File.Exists(upgradeLog) ? "\n--- upgrade.log\n" + File.ReadAllText(upgradeLog, System.Text.Encoding.Latin1) : string.Empty));
         Assert.Contains("Acme_Widget replied PING (ping 1)", session);
         // One entry in Programs and Features after the upgrade: 0.1.2's, published by the company given.
         Assert.Single(Regex.Matches(session, @"DisplayName\s+REG_SZ\s+Acme-Widget"));
