@@ -8,8 +8,9 @@ Installs and removes the SDK's installers with Windows Installer, on Windows (th
     INF no longer matches its catalog fails and leaves 1.0.0 installed, in the store and in Programs and Features;
     msiexec /x takes it out again; msiexec /a unpacks it without installing the driver;
   a legacy driver: the Booster sample's test-signed .msi (dotnet pack -p:DriverInstaller=msi). A hosted runner cannot
-    restart into test-signing mode, so Windows refuses to start the driver (sc start: 577) and the install must roll
-    back whole: no service, no files, no Programs and Features entry.
+    restart into test-signing mode, so Windows refuses to start the driver (sc start: 577, which shows SetupAPI took
+    the INF's decorated section for InstallHinfSection DefaultInstall and created the service) and the install must
+    roll back whole: no service, no files, no Programs and Features entry.
 Every difference is printed; the script exits 1 if there was one.
 .PARAMETER LegacyInstaller
 The Booster sample's .msi.
@@ -102,6 +103,10 @@ if (Test-InDriverStore $inf) { Report-Difference 'an administrative install put 
 Write-Host "`n== legacy: the Booster sample, test-signed, rolled back"
 $code = Invoke-Msiexec @('/i', "`"$((Resolve-Path $LegacyInstaller).Path)`"") (Join-Path $work 'legacy-install.log')
 if ($code -ne 1603) { Report-Difference "the test-signed legacy installer exited with $code, not 1603 (a start Windows refuses, rolled back)" }
+# The start failed on the driver's signature (577), not on a missing service (1060): SetupAPI took the INF's decorated
+# [DefaultInstall.NTamd64] for the undecorated name the installer gives InstallHinfSection, and created the service.
+$legacyLog = Get-Content -Raw (Join-Path $work 'legacy-install.log')
+if ($legacyLog -notmatch 'WdkStartService1_1 returned actual error code 577') { Report-Difference 'sc start did not fail with 577 (an unsigned driver): InstallHinfSection DefaultInstall may not have installed the service' }
 if (Get-Service -Name booster -ErrorAction SilentlyContinue) { Report-Difference 'the booster service is still there after the rollback' }
 if (Get-UninstallEntry 'Booster') { Report-Difference 'a Programs and Features entry is there after the rollback' }
 if ($script:differences -gt 0) { Get-ChildItem $work -Filter *.log | ForEach-Object { Write-Host "--- $($_.Name)"; Get-Content $_.FullName | Out-Host } }
