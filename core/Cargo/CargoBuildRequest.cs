@@ -5,6 +5,8 @@ using WdkDriver.Core.Processes;
 namespace WdkDriver.Core.Cargo;
 
 /// <summary>What to ask of cargo; <see cref="ToProcessRequest"/> is the exact command line.</summary>
+/// <param name="Packages">cargo's package selection (<c>-p booster</c>); none builds what cargo builds by default.</param>
+/// <param name="Linker">The linker for the target, given where the project names none (<see cref="MsvcLinker"/>).</param>
 public sealed record CargoBuildRequest(
     RustToolchain Toolchain,
     string ManifestPath,
@@ -12,7 +14,9 @@ public sealed record CargoBuildRequest(
     IReadOnlyList<string> Features,
     bool Locked,
     bool Offline,
-    IReadOnlyList<string> ExtraArguments)
+    IReadOnlyList<string> ExtraArguments,
+    IReadOnlyList<string>? Packages = null,
+    string? Linker = null)
 {
     /// <summary>
     /// cargo runs in the workspace so that its <c>.cargo/config.toml</c> applies, with <c>RUSTC</c> pinned to the rustc
@@ -28,6 +32,7 @@ public sealed record CargoBuildRequest(
             "--target", Toolchain.Target,
             "--profile", Profile,
         };
+        arguments.AddRange(Packages ?? new string[0]);
         if (Features.Count > 0)
         {
             arguments.Add("--features");
@@ -51,6 +56,12 @@ public sealed record CargoBuildRequest(
         {
             arguments.Add("--config");
             arguments.Add($"build.rustflags=[\"-C\", \"link-arg={link}\"]");
+        }
+
+        if (Linker is not null)
+        {
+            arguments.Add("--config");
+            arguments.Add($"target.{Toolchain.Target}.linker=\"{Linker.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"");
         }
 
         arguments.AddRange(ExtraArguments);

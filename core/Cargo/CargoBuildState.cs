@@ -142,12 +142,14 @@ public static class CargoBuildState
         }
     }
 
-    private static long LastWrite(string path) => File.Exists(path) ? File.GetLastWriteTimeUtc(path).Ticks : 0;
+    private static long LastWrite(string path) =>
+        File.Exists(path) ? File.GetLastWriteTimeUtc(path).Ticks : Directory.Exists(path) ? Directory.GetLastWriteTimeUtc(path).Ticks : 0;
 
     /// <summary>The variables cargo, rustc, rustup and the linker read, plus those build scripts declared.</summary>
     private static IEnumerable<string> Names(IEnumerable<string> declared)
     {
-        var names = new SortedSet<string>(declared, StringComparer.Ordinal) { "PATH" };
+        // LIB: lld-link's library folders, and what decides whether a Rust client links for an MSVC target off Windows.
+        var names = new SortedSet<string>(declared, StringComparer.Ordinal) { "PATH", "LIB" };
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
             var name = (string)variable.Key;
@@ -169,9 +171,9 @@ public static class CargoBuildState
             Path.GetFullPath(options.ManifestPath), options.Platform, options.Configuration, options.RustTarget, options.CargoProfile,
             options.CargoPath, options.RustcPath, options.DriverName, string.Join(",", options.Features ?? Array.Empty<string>()),
             options.Locked.ToString(), options.Offline.ToString(), string.Join("\u0001", options.ExtraArguments ?? Array.Empty<string>()),
-            // The SDK's own additions to cargo's command line (the link option without link time): a build by an
-            // SDK that did not add them is not reused.
-            "reproducible-link",
+            // The SDK's own additions to cargo's command line (the link option without link time, the MSVC targets
+            // off Windows with their linker): a build by an SDK that did not add them is not reused.
+            "reproducible-link;msvc-everywhere",
         })
         {
             text.Append(part).Append('\0');

@@ -26,7 +26,10 @@ public sealed class CargoBuilder
         var process = request.ToProcessRequest(workspace.WorkspaceRoot);
         sink.Info(process.ToString(), important: true);
 
+        // Package ids are matched by manifest too: cargo changed their spelling (1.77), and the clients may be built by
+        // another cargo than the one that read the workspace. An artifact takes the id cargo metadata gave its package.
         var members = new HashSet<string>(workspace.Members.Select(m => m.Id));
+        var byManifest = workspace.Members.GroupBy(m => System.IO.Path.GetFullPath(m.ManifestPath)).ToDictionary(g => g.Key, g => g.First().Id);
         var artifacts = new List<CargoArtifact>();
         var cargoErrors = new List<string>();
         var reportedErrors = 0;
@@ -40,6 +43,9 @@ public sealed class CargoBuilder
                 {
                     case CargoArtifact artifact when members.Contains(artifact.PackageId):
                         artifacts.Add(artifact);
+                        break;
+                    case CargoArtifact { ManifestPath: { } manifest } artifact when byManifest.TryGetValue(System.IO.Path.GetFullPath(manifest), out var id):
+                        artifacts.Add(artifact with { PackageId = id });
                         break;
                     case CargoCompilerMessage { Diagnostic: { } diagnostic } message:
                         sink.Info(message.Rendered);

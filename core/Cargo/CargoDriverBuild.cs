@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Threading;
 using WdkDriver.Core.Diagnostics;
@@ -74,34 +76,65 @@ public sealed class CargoDriverBuild
 
         var search = searchFactory(options.CargoPath, options.RustcPath);
         var architecture = DriverArchitectures.FromPlatform(options.Platform);
-        var target = RustTarget.Resolve(architecture, options.RustTarget, search.WindowsHost);
         var profile = CargoProfile.FromConfiguration(options.Configuration, options.CargoProfile);
         var workingDirectory = Path.GetDirectoryName(manifest)!;
 
-        var toolchain = new RustToolchainLocator(runner).Locate(search, target, workingDirectory, cancellation);
-        sink.Info($"Rust toolchain: {toolchain.Cargo} {toolchain.CargoVersion} with {toolchain.Rustc} {toolchain.RustcVersion} for {target}");
+        var planner = new RustBuildPlanner(runner, sink);
+        var toolchain = planner.DriverToolchain(search, architecture, options.RustTarget, workingDirectory, cancellation);
+        sink.Info($"Rust toolchain: {toolchain.Cargo} {toolchain.CargoVersion} with {toolchain.Rustc} {toolchain.RustcVersion} for {toolchain.Target}");
 
         var workspace = CargoMetadataCommand.Read(runner, toolchain, manifest, cancellation);
         var driver = DriverCrate.Select(workspace, options.DriverName);
         driver.Model.EnsureBuildableOn(search.WindowsHost, driver.Package.ManifestPath);
+        var plan = planner.Plan(toolchain, search, workspace, driver, options.ProjectFile, workingDirectory, cancellation);
+        if (plan.ClientsNotBuilt is { } warning)
+        {
+            sink.Report(warning);
+        }
 
-        var request = new CargoBuildRequest(
-            toolchain,
+        var extraArguments = options.ExtraArguments ?? new string[0];
+        var features = options.Features ?? new string[0];
+        CargoBuildRequest Request(RustToolchain used, IReadOnlyList<string> packages, IReadOnlyList<string> usedFeatures) => new(
+            used,
             manifest,
             profile,
-            options.Features ?? new string[0],
+            usedFeatures,
             options.Locked,
             options.Offline,
-            options.ExtraArguments ?? new string[0]);
-        var build = new CargoBuilder(runner, sink).Build(request, workspace, cancellation);
-        if (!build.Success)
-        {
-            if (stateFile is not null)
-            {
-                CargoBuildState.Delete(stateFile);
-            }
+            extraArguments,
+            packages,
+            MsvcLinker.For(used, search, workspace.WorkspaceRoot, extraArguments, Environment.GetEnvironmentVariable));
 
-            return null;
+        // One cargo run where one target builds everything; else the driver alone, then the rest for the clients'
+        // target (features named package/feature go where their package is).
+        var requests = new List<CargoBuildRequest>();
+        if (plan.OneBuild)
+        {
+            requests.Add(Request(toolchain, new string[0], features));
+        }
+        else
+        {
+            requests.Add(Request(toolchain, new[] { "-p", driver.Package.Name }, features));
+            if (plan.Clients is { } clients)
+            {
+                requests.Add(Request(clients, new[] { "--workspace", "--exclude", driver.Package.Name }, features.Where(f => f.Contains("/")).ToList()));
+            }
+        }
+
+        var artifacts = new List<CargoArtifact>();
+        foreach (var request in requests)
+        {
+            var build = new CargoBuilder(runner, sink).Build(request, workspace, cancellation);
+            artifacts.AddRange(build.Artifacts);
+            if (!build.Success)
+            {
+                if (stateFile is not null)
+                {
+                    CargoBuildState.Delete(stateFile);
+                }
+
+                return null;
+            }
         }
 
         var model = driver.Model;
@@ -121,10 +154,10 @@ public sealed class CargoDriverBuild
             model.UmdfVersionMajor,
             model.TargetUmdfVersionMinor,
             model.MinimumUmdfVersionMinor,
-            DriverOutputs.Collect(build.Artifacts, driver));
+            DriverOutputs.Collect(artifacts, driver));
         if (stateFile is not null)
         {
-            CargoBuildState.Save(stateFile, options, result, new[] { toolchain.Cargo, toolchain.Rustc });
+            CargoBuildState.Save(stateFile, options, result, requests.SelectMany(r => r.Toolchain.Files()));
         }
 
         return result;

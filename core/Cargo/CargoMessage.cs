@@ -7,7 +7,7 @@ namespace WdkDriver.Core.Cargo;
 public abstract record CargoMessage;
 
 /// <summary>A <c>compiler-artifact</c>: the files cargo produced (or found fresh) for one target.</summary>
-public sealed record CargoArtifact(string PackageId, CargoTarget Target, IReadOnlyList<string> Filenames, string? Executable, bool Fresh) : CargoMessage;
+public sealed record CargoArtifact(string PackageId, CargoTarget Target, IReadOnlyList<string> Filenames, string? Executable, bool Fresh, string? ManifestPath = null) : CargoMessage;
 
 /// <summary>A <c>compiler-message</c>: a rustc diagnostic, and its rendered text for people.</summary>
 public sealed record CargoCompilerMessage(string PackageId, Diagnostic? Diagnostic, string Rendered) : CargoMessage;

@@ -53,7 +53,8 @@ public static class CargoMessageReader
             new CargoTarget(name, Strings(target, "kind"), Strings(target, "crate_types")),
             Strings(root, "filenames"),
             String(root, "executable"),
-            root.TryGetProperty("fresh", out var fresh) && fresh.ValueKind == JsonValueKind.True);
+            root.TryGetProperty("fresh", out var fresh) && fresh.ValueKind == JsonValueKind.True,
+            String(root, "manifest_path"));
     }
 
     private static CargoCompilerMessage? ReadCompilerMessage(JsonElement root, string workspaceRoot)

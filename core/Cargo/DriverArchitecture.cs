@@ -48,12 +48,12 @@ public static class DriverArchitectures
         return triple.StartsWith("aarch64-", StringComparison.Ordinal) ? DriverArchitecture.Arm64 : null;
     }
 
-    /// <summary>The default triple: MSVC where the WDK toolchain exists (Windows), mingw-w64 elsewhere.</summary>
-    public static string DefaultRustTarget(DriverArchitecture architecture, bool windowsHost) => architecture switch
-    {
-        DriverArchitecture.X64 => windowsHost ? "x86_64-pc-windows-msvc" : "x86_64-pc-windows-gnu",
-        _ => "aarch64-pc-windows-msvc",
-    };
+    /// <summary>The MSVC target, which cargo-wdk and the WDK build on Windows: the default on every host that has it.</summary>
+    public static string MsvcRustTarget(this DriverArchitecture architecture) =>
+        architecture == DriverArchitecture.X64 ? "x86_64-pc-windows-msvc" : "aarch64-pc-windows-msvc";
+
+    /// <summary>mingw-w64's target, the x64 fallback where a toolchain has no MSVC target (Debian's rustc).</summary>
+    public const string GnuRustTarget = "x86_64-pc-windows-gnu";
 
     public static string PlatformName(this DriverArchitecture architecture) =>
         architecture == DriverArchitecture.X64 ? "x64" : "ARM64";

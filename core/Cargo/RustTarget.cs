@@ -4,12 +4,13 @@ namespace WdkDriver.Core.Cargo;
 
 public static class RustTarget
 {
-    /// <summary>The triple to build for <paramref name="architecture"/>: <paramref name="explicitTarget"/> if set, which must agree.</summary>
-    public static string Resolve(DriverArchitecture architecture, string? explicitTarget, bool windowsHost)
+    /// <summary>The triple to build for <paramref name="architecture"/>: <paramref name="explicitTarget"/> if set, which
+    /// must agree, else the MSVC target (<see cref="RustBuildPlanner"/> decides where a host lacks it).</summary>
+    public static string Resolve(DriverArchitecture architecture, string? explicitTarget)
     {
         if (string.IsNullOrWhiteSpace(explicitTarget))
         {
-            return DriverArchitectures.DefaultRustTarget(architecture, windowsHost);
+            return architecture.MsvcRustTarget();
         }
 
         var triple = explicitTarget!.Trim();

@@ -23,7 +23,12 @@ public sealed class RustToolchainLocator
     }
 
     /// <param name="workingDirectory">The workspace: rustup picks the toolchain from rust-toolchain files there.</param>
-    public RustToolchain Locate(ToolchainSearch search, string target, string workingDirectory, CancellationToken cancellation = default)
+    public RustToolchain Locate(ToolchainSearch search, string target, string workingDirectory, CancellationToken cancellation = default) =>
+        TryLocate(search, target, workingDirectory, out var rejections, cancellation) ?? throw NotFound(target, rejections);
+
+    /// <summary>The first candidate that builds for <paramref name="target"/>, or null with each candidate's reason.
+    /// Throws only when there is no Rust at all, whatever the target.</summary>
+    public RustToolchain? TryLocate(ToolchainSearch search, string target, string workingDirectory, out IReadOnlyList<string> rejections, CancellationToken cancellation = default)
     {
         foreach (var (property, path) in new[] { ("CargoPath", search.CargoPath), ("RustcPath", search.RustcPath) })
         {
@@ -44,7 +49,8 @@ public sealed class RustToolchainLocator
                 ". Install Rust (rustup, or your distribution's rustc and cargo packages), or set CargoPath."));
         }
 
-        var rejections = new List<string>();
+        var reasons = new List<string>();
+        rejections = reasons;
         foreach (var (cargo, rustc) in candidates)
         {
             var rejection = Probe(cargo, rustc, target, workingDirectory, cancellation, out var toolchain);
@@ -53,29 +59,30 @@ public sealed class RustToolchainLocator
                 return toolchain;
             }
 
-            rejections.Add(rejection!);
+            reasons.Add(rejection!);
         }
 
-        if (rejections.All(r => r.Contains("cannot run")))
+        if (reasons.All(r => r.Contains("cannot run")))
         {
             throw new WdkException(Diagnostic.Error(
                 ErrorCodes.CargoNotFound,
-                $"No Rust toolchain found runs: {string.Join("; ", rejections)}. Install Rust (rustup, or your distribution's rustc and cargo packages), or set CargoPath and RustcPath to a cargo and rustc that run."));
+                $"No Rust toolchain found runs: {string.Join("; ", reasons)}. Install Rust (rustup, or your distribution's rustc and cargo packages), or set CargoPath and RustcPath to a cargo and rustc that run."));
         }
 
-        var code = ErrorCodes.TargetStdMissing;
-        throw new WdkException(Diagnostic.Error(
-            code,
-            $"No Rust toolchain found that builds for '{target}': {string.Join("; ", rejections)}. " +
-            $"Install the target's standard library with 'rustup target add {target}'" +
-            (target.EndsWith("-windows-gnu", StringComparison.Ordinal)
-                ? ", or on Debian and Ubuntu with 'apt-get install rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64'"
-                : string.Empty) +
-            ", or point CargoPath and RustcPath at a toolchain that has it." +
-            (target.StartsWith("aarch64-", StringComparison.Ordinal) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                ? " Debian has no ARM64 Windows standard library: build the ARM64 driver with rustup's toolchain, or on Windows and package its .sys with a DriverBinary item (Platform=\"ARM64\"), or build a C driver with clang (docs/using-the-sdk.md, 'Drivers not built by cargo' and 'Several architectures')."
-                : string.Empty)));
+        return null;
     }
+
+    private static WdkException NotFound(string target, IReadOnlyList<string> rejections) => new(Diagnostic.Error(
+        ErrorCodes.TargetStdMissing,
+        $"No Rust toolchain found that builds for '{target}': {string.Join("; ", rejections)}. " +
+        $"Install the target's standard library with 'rustup target add {target}'" +
+        (target.EndsWith("-windows-gnu", StringComparison.Ordinal)
+            ? ", or on Debian and Ubuntu with 'apt-get install rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64'"
+            : string.Empty) +
+        ", or point CargoPath and RustcPath at a toolchain that has it." +
+        (target.EndsWith("-windows-msvc", StringComparison.Ordinal) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+            ? " Debian's rustc has no MSVC targets; docs/using-the-sdk.md ('Rust targets on each host') shows how to add them with apt only."
+            : string.Empty)));
 
     private string? Probe(string cargo, string rustc, string target, string workingDirectory, CancellationToken cancellation, out RustToolchain? toolchain)
     {
@@ -86,7 +93,8 @@ public sealed class RustToolchainLocator
             return $"{cargo} cannot run";
         }
 
-        var rustcVersion = Version(rustc, workingDirectory, cancellation);
+        var rustcVersionLine = Capture(rustc, workingDirectory, cancellation, "--version");
+        var rustcVersion = rustcVersionLine is null ? null : CargoVersion.Parse(rustcVersionLine);
         if (rustcVersion is null)
         {
             return $"{rustc} (paired with {cargo}) cannot run";
@@ -103,20 +111,18 @@ public sealed class RustToolchainLocator
             return $"{rustc} cannot print its sysroot";
         }
 
-        if (!HasStandardLibrary(sysroot, target))
+        if (StandardLibrary.Core(sysroot, target) is not { } core)
         {
             return $"{rustc} {rustcVersion} has no standard library for {target} in {sysroot}";
         }
 
+        if (!StandardLibrary.BuiltBy(core, rustcVersionLine!))
+        {
+            return $"the standard library for {target} in {sysroot} was built by another rustc than {rustc} {rustcVersion} (rustc would stop with E0786 or E0514)";
+        }
+
         toolchain = new RustToolchain(cargo, rustc, cargoVersion, rustcVersion, sysroot, target);
         return null;
-    }
-
-    /// <summary>Every sysroot keeps a target's <c>core</c> in <c>lib/rustlib/&lt;target&gt;/lib</c>.</summary>
-    public static bool HasStandardLibrary(string sysroot, string target)
-    {
-        var directory = Path.Combine(sysroot, "lib", "rustlib", target, "lib");
-        return Directory.Exists(directory) && Directory.EnumerateFiles(directory, "libcore-*.rlib").Any();
     }
 
     private Version? Version(string tool, string workingDirectory, CancellationToken cancellation)

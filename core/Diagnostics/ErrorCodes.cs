@@ -26,6 +26,8 @@ public static class ErrorCodes
     public const string CargoTestFailed = "WDK1022";
     public const string StageInputsUnwritable = "WDK1023";
     public const string RustcError = "WDK1024";
+    public const string MsvcLinkerMissing = "WDK1025";
+    public const string ClientNotBuilt = "WDK1026";
 
     // WDK2xxx: INF stamping and the validator's own failures (findings are INF<InfVerif's number>).
     public const string InfUnreadable = "WDK2001";

@@ -26,23 +26,21 @@ public class PlatformMappingTests
     }
 
     [Theory]
-    [InlineData(DriverArchitecture.X64, true, "x86_64-pc-windows-msvc")]
-    [InlineData(DriverArchitecture.X64, false, "x86_64-pc-windows-gnu")]
-    [InlineData(DriverArchitecture.Arm64, true, "aarch64-pc-windows-msvc")]
-    [InlineData(DriverArchitecture.Arm64, false, "aarch64-pc-windows-msvc")]
-    public void Default_rust_target_depends_on_host(DriverArchitecture architecture, bool windowsHost, string expected) =>
-        Assert.Equal(expected, RustTarget.Resolve(architecture, null, windowsHost));
+    [InlineData(DriverArchitecture.X64, "x86_64-pc-windows-msvc")]
+    [InlineData(DriverArchitecture.Arm64, "aarch64-pc-windows-msvc")]
+    public void The_default_rust_target_is_MSVC_as_cargo_wdk_builds(DriverArchitecture architecture, string expected) =>
+        Assert.Equal(expected, RustTarget.Resolve(architecture, null));
 
     [Fact]
     public void Explicit_rust_target_wins_when_it_matches_the_platform() =>
-        Assert.Equal("x86_64-pc-windows-gnullvm", RustTarget.Resolve(DriverArchitecture.X64, "x86_64-pc-windows-gnullvm", false));
+        Assert.Equal("x86_64-pc-windows-gnullvm", RustTarget.Resolve(DriverArchitecture.X64, "x86_64-pc-windows-gnullvm"));
 
     [Theory]
     [InlineData("aarch64-pc-windows-msvc")]
     [InlineData("x86_64-unknown-linux-gnu")]
     public void Explicit_rust_target_for_another_platform_is_an_error(string triple)
     {
-        var error = Assert.Throws<WdkException>(() => RustTarget.Resolve(DriverArchitecture.X64, triple, false));
+        var error = Assert.Throws<WdkException>(() => RustTarget.Resolve(DriverArchitecture.X64, triple));
         Assert.Equal("WDK1018", error.Diagnostic.Code);
     }
 

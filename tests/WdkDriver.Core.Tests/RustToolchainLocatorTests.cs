@@ -120,7 +120,7 @@ public class RustToolchainLocatorTests : IDisposable
     {
         var toolchain = new RustToolchainLocator(ProcessRunner.Instance).Locate(ToolchainSearch.FromEnvironment(null, null), Target, temp.Path);
 
-        Assert.True(RustToolchainLocator.HasStandardLibrary(toolchain.Sysroot, Target));
+        Assert.NotNull(StandardLibrary.Core(toolchain.Sysroot, Target));
         Assert.True(CargoVersion.AreCompatible(toolchain.CargoVersion, toolchain.RustcVersion));
     }
 }

@@ -1,5 +1,6 @@
-//! Links the calling crate's cdylib as a WDM kernel driver with mingw-w64: native subsystem, `DriverEntry` as entry
-//! point, imports from ntoskrnl.exe only. Call [`link_kernel_driver`] from the driver crate's `build.rs`.
+//! Links the calling crate's cdylib as a WDM kernel driver: native subsystem, `DriverEntry` as entry point, imports
+//! from ntoskrnl.exe only. Call [`link_kernel_driver`] from the driver crate's `build.rs`. The MSVC targets link with
+//! link.exe, lld-link or rust-lld and write a PDB; the GNU target links with mingw-w64's ld and carries no symbols.
 use std::env;
 use std::fs;
 use std::path::PathBuf;
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 /// ntoskrnl.exe, which exports them.
 const SHADOWED_LIBRARIES: &[&str] = &["msvcrt", "kernel32", "user32"];
 
-const LINK_ARGUMENTS: &[&str] = &[
+const GNU_LINK_ARGUMENTS: &[&str] = &[
     "-nostartfiles",
     "-Wl,--subsystem,native:10.0",
     "-Wl,--major-os-version,10",
@@ -26,11 +27,31 @@ const LINK_ARGUMENTS: &[&str] = &[
     "-lhal",
 ];
 
+/// What the WDK's link step gives a kernel driver. The imports come from the crate's `raw-dylib` declarations (see
+/// the kernel crate), so no library is searched. `/DEBUG` writes the PDB whatever the profile's `strip` says (a PDB
+/// is a file of its own; nothing of it is mapped into the kernel), and `%_PDB%` records its bare name in the image,
+/// not the build folder.
+const MSVC_LINK_ARGUMENTS: &[&str] = &[
+    "/DRIVER",
+    "/SUBSYSTEM:NATIVE,10.00",
+    "/ENTRY:DriverEntry",
+    "/NODEFAULTLIB",
+    "/DEBUG",
+    "/PDBALTPATH:%_PDB%",
+    "/OPT:REF,ICF",
+];
+
 pub fn link_kernel_driver() {
     println!("cargo:rerun-if-changed=build.rs");
     let target = env::var("TARGET").unwrap_or_default();
+    if target.ends_with("windows-msvc") {
+        for argument in MSVC_LINK_ARGUMENTS {
+            println!("cargo:rustc-cdylib-link-arg={}", argument);
+        }
+        return;
+    }
+
     if !target.ends_with("windows-gnu") {
-        // The MSVC target links through the WDK on Windows; nothing to do here.
         return;
     }
 
@@ -39,7 +60,7 @@ pub fn link_kernel_driver() {
         fs::write(out.join(format!("lib{}.a", name)), b"!<arch>\n").expect("write an empty archive");
     }
     println!("cargo:rustc-link-search=native={}", out.display());
-    for argument in LINK_ARGUMENTS {
+    for argument in GNU_LINK_ARGUMENTS {
         println!("cargo:rustc-cdylib-link-arg={}", argument);
     }
 }

@@ -182,6 +182,9 @@ const _: () = assert!(core::mem::size_of::<IO_STACK_PARAMETERS>() == 0x20);
 
 pub type PETHREAD = *mut c_void;
 
+// On the MSVC targets rustc writes the import entries itself (raw-dylib): no import library from the WDK or mingw.
+// +verbatim keeps the DLL's name as written.
+#[cfg_attr(target_env = "msvc", link(name = "ntoskrnl.exe", kind = "raw-dylib", modifiers = "+verbatim"))]
 extern "system" {
     pub fn IoCreateDevice(
         driver: *mut DRIVER_OBJECT,
@@ -201,6 +204,7 @@ extern "system" {
     pub fn ObfDereferenceObject(object: *mut c_void) -> isize;
 }
 
+#[cfg_attr(target_env = "msvc", link(name = "ntoskrnl.exe", kind = "raw-dylib", modifiers = "+verbatim"))]
 extern "C" {
     pub fn DbgPrint(format: *const u8, ...) -> u32;
 }
@@ -332,6 +336,12 @@ fn panic(_info: &core::panic::PanicInfo) -> ! {
 
 /// The prebuilt `core` of the windows-gnu target was compiled with unwinding; nothing here unwinds, but the symbol
 /// must exist for unoptimised builds to link.
-#[cfg(target_os = "windows")]
+#[cfg(all(target_os = "windows", target_env = "gnu"))]
 #[no_mangle]
 pub extern "C" fn rust_eh_personality() {}
+
+/// The MSVC C runtime defines this marker for code that uses floating point; `core` refers to it, and a driver links
+/// no C runtime.
+#[cfg(target_env = "msvc")]
+#[export_name = "_fltused"]
+static FLOATING_POINT_USED: i32 = 0;
