@@ -53,8 +53,23 @@ public static class MsvcLinker
         candidates.AddRange(path.Select(d => Path.Combine(d, "rust-lld")));
         candidates.AddRange(path.Select(d => Path.Combine(d, "lld-link")));
 
-        // File.Exists follows a symbolic link: a dangling one (rustc-web's points at an lld-22 that is not there) is passed over.
-        return candidates.FirstOrDefault(File.Exists);
+        return candidates.FirstOrDefault(Runnable);
+    }
+
+    /// <summary>A file, or a symbolic link to one: File.Exists is true for a dangling link too (rustc-web's rust-lld
+    /// points at an lld-22 that bookworm does not have).</summary>
+    private static bool Runnable(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+#if NET
+        var info = new FileInfo(path);
+        return info.LinkTarget is null || info.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
+#else
+        return true;
+#endif
     }
 
     /// <summary>

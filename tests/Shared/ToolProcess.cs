@@ -25,10 +25,11 @@ internal static class ToolProcess
         return (process.ExitCode, output + error.Result);
     }
 
-    /// <summary>Runs the tool and fails the test, with what it printed, unless it succeeds.</summary>
-    public static void Succeed(string workingDirectory, string tool, params string[] arguments)
+    /// <summary>Runs the tool and fails the test, with what it printed, unless it succeeds; returns what it printed.</summary>
+    public static string Succeed(string workingDirectory, string tool, params string[] arguments)
     {
         var (exitCode, output) = Run(workingDirectory, tool, arguments);
         Assert.True(exitCode == 0, $"{tool} {string.Join(" ", arguments)}: {output}");
+        return output;
     }
 }
