@@ -24,6 +24,10 @@ public class BoosterSampleTests
         var result = project.ShouldSucceed(project.Build());
 
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev", result.Output);
+        // Debian's rustc has only the GNU target: the build says once what that costs and how to add the MSVC targets
+        // (MsvcRustBuildTests builds with them).
+        Assert.Single(result.Output.Split('\n'), l => l.Contains("Rust: building the driver for x86_64-pc-windows-gnu, as no toolchain found has the standard library for x86_64-pc-windows-msvc"));
+        Assert.Contains("rustup target add x86_64-pc-windows-msvc aarch64-pc-windows-msvc", result.Output);
         // cargo's progress at the default verbosity: a line per crate it compiles.
         Assert.Contains("cargo: Compiling booster v0.1.0", result.Output);
         var package = project.PackageFolder();

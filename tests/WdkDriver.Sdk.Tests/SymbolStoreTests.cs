@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace WdkDriver.Sdk.Tests;
@@ -41,11 +40,8 @@ public class SymbolStoreTests
 
         Assert.Equal(File.ReadAllBytes(pdb), File.ReadAllBytes(Path.Combine(project.DriverFolder("Release"), "hello.pdb")));
         Assert.Contains($"Hello -> {store}/ (symbol store, 2 files)", packed.Output);
-        var readobj = Run(project.Path("lld"), "llvm-readobj", "--file-headers", image);
-        var summary = Run(project.Path("lld"), "llvm-pdbutil", "dump", "--summary", pdb);
-        var imageKey = uint.Parse(Match(readobj, @"TimeDateStamp: .*\(0x([0-9A-F]+)\)"), NumberStyles.HexNumber, CultureInfo.InvariantCulture).ToString("X8", CultureInfo.InvariantCulture)
-            + uint.Parse(Match(readobj, @"SizeOfImage: (\d+)"), CultureInfo.InvariantCulture).ToString("X", CultureInfo.InvariantCulture);
-        var pdbKey = Match(summary, @"GUID: \{([0-9A-F-]+)\}").Replace("-", string.Empty) + uint.Parse(Match(summary, @"Age: (\d+)"), CultureInfo.InvariantCulture).ToString("X", CultureInfo.InvariantCulture);
+        var imageKey = LlvmReading.ImageKey(image);
+        var pdbKey = LlvmReading.PdbKey(pdb);
         Assert.Equal(
             new[] { $"hello.pdb/{pdbKey}/hello.pdb", $"hello.sys/{imageKey}/hello.sys" },
             Directory.GetFiles(store, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(store, f).Replace('\\', '/')).Order(StringComparer.Ordinal));
@@ -64,19 +60,5 @@ public class SymbolStoreTests
         var failed = project.ShouldFail(project.Build());
 
         Assert.Matches($@"(?m)^{Regex.Escape(pdb)} ?: error WDK5062: hello\.pdb \({pdbKey}\) is not the PDB of hello\.sys", failed.Output);
-    }
-
-    private static string Run(string directory, string tool, params string[] arguments)
-    {
-        var (code, output) = ToolProcess.Run(directory, tool, arguments);
-        Assert.True(code == 0, $"{tool}: {output}");
-        return output;
-    }
-
-    private static string Match(string text, string pattern)
-    {
-        var match = Regex.Match(text, pattern);
-        Assert.True(match.Success, $"'{pattern}' in:\n{text}");
-        return match.Groups[1].Value;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WdkDriver.Core.Cargo;
 using WdkDriver.Core.Images;
 using WdkDriver.Core.Processes;
@@ -76,11 +75,9 @@ public sealed class MsvcRustDriverTests : IDisposable
             var headers = PeHeaders.TryRead(image)!;
             Assert.Equal(machine, headers.Machine);
             Assert.Equal(1, headers.Subsystem);
-            var imports = Run("llvm-readobj", "--coff-imports", image);
-            Assert.Equal(new[] { "ntoskrnl.exe" }, Regex.Matches(imports, @"Name: (\S+\.\S+)").Select(m => m.Groups[1].Value).Distinct());
-            Assert.Contains("Symbol: DbgPrint", imports);
-            var summary = Run("llvm-pdbutil", "dump", "--summary", pdb);
-            Assert.Equal(new Guid(Regex.Match(summary, @"GUID: (\{[0-9A-F-]+\})").Groups[1].Value), headers.CodeView(image)!.Guid);
+            Assert.Equal(new[] { "ntoskrnl.exe" }, LlvmReading.ImportedDlls(image));
+            Assert.Contains("Symbol: DbgPrint", LlvmReading.Run("llvm-readobj", "--coff-imports", image));
+            Assert.Equal(LlvmReading.PdbIdentity(pdb).Guid, headers.CodeView(image)!.Guid);
             Assert.Empty(ProgramDatabase.CheckPair(image, pdb));
             Assert.Empty(MemoryIntegrity.Check(image));
         }
@@ -89,12 +86,5 @@ public sealed class MsvcRustDriverTests : IDisposable
         File.Copy(temp.Combine("target", "x86_64-pc-windows-msvc", "debug", "contoso.dll"), Path.Combine(wine.DriveC, "windows", "system32", "drivers", "contoso.sys"));
         var loaded = wine.Session(@"sc create contoso type= kernel binPath= C:\windows\system32\drivers\contoso.sys", "sc start contoso", "sc query contoso");
         Assert.Contains("RUNNING", loaded);
-    }
-
-    private string Run(string tool, params string[] arguments)
-    {
-        var (code, output) = ToolProcess.Run(temp.Path, tool, arguments);
-        Assert.True(code == 0, $"{tool}: {output}");
-        return output;
     }
 }

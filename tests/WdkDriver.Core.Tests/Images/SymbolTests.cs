@@ -21,22 +21,20 @@ public sealed class SymbolTests : IDisposable
     public void Image_and_PDB_identities_are_what_LLVM_reads(string machine, int machineCode)
     {
         var (image, pdb) = LldDriver.Link(temp.Combine(machine), "contoso", machine);
-        var readobj = Run("llvm-readobj", "--file-headers", "--coff-debug-directory", image);
-        var summary = Run("llvm-pdbutil", "dump", "--summary", pdb);
+        var readobj = LlvmReading.Run("llvm-readobj", "--file-headers", "--coff-debug-directory", image);
 
         var headers = PeHeaders.TryRead(image)!;
         var record = headers.CodeView(image)!;
         Assert.Equal(machineCode, headers.Machine);
         Assert.Equal(1, headers.Subsystem);
-        Assert.Equal(Hex(readobj, @"TimeDateStamp: .*\(0x([0-9A-F]+)\)"), headers.TimeDateStamp);
-        Assert.Equal(uint.Parse(Match(readobj, @"SizeOfImage: (\d+)"), CultureInfo.InvariantCulture), headers.SizeOfImage);
+        Assert.Equal(LlvmReading.Hex(readobj, @"TimeDateStamp: .*\(0x([0-9A-F]+)\)"), headers.TimeDateStamp);
+        Assert.Equal(uint.Parse(LlvmReading.Match(readobj, @"SizeOfImage: (\d+)"), CultureInfo.InvariantCulture), headers.SizeOfImage);
         // llvm-readobj prints the RSDS record's 16 bytes as stored; llvm-pdbutil the PDB's GUID in its usual form.
-        Assert.Equal(Match(readobj, @"PDBGUID: \(([0-9A-F ]+)\)").Replace(" ", string.Empty), Convert.ToHexString(record.Guid.ToByteArray()));
-        Assert.Equal(Match(readobj, @"PDBAge: (\d+)"), record.Age.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(LlvmReading.Match(readobj, @"PDBGUID: \(([0-9A-F ]+)\)").Replace(" ", string.Empty), Convert.ToHexString(record.Guid.ToByteArray()));
+        Assert.Equal(LlvmReading.Match(readobj, @"PDBAge: (\d+)"), record.Age.ToString(CultureInfo.InvariantCulture));
         Assert.EndsWith("contoso.pdb", record.PdbPath, StringComparison.Ordinal);
         var database = ProgramDatabase.Read(pdb);
-        Assert.Equal(new Guid(Match(summary, @"GUID: (\{[0-9A-F-]+\})")), database.Guid);
-        Assert.Equal(Match(summary, @"Age: (\d+)"), database.Age.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(LlvmReading.PdbIdentity(pdb), (database.Guid, (int)database.Age));
         Assert.Empty(ProgramDatabase.CheckPair(image, pdb));
         Assert.Empty(MemoryIntegrity.Check(image));
     }
@@ -82,7 +80,7 @@ public sealed class SymbolTests : IDisposable
         Assert.Contains(verified, f => f.Code == ErrorCodes.WritableExecutableSection && f.File == wx);
 
         var (packed, _) = LldDriver.Link(temp.Combine("packed"), "packed", "x64", "packed", "/ALIGN:512", "/FILEALIGN:512");
-        Assert.Contains("SectionAlignment: 512", Run("llvm-readobj", "--file-headers", packed));
+        Assert.Contains("SectionAlignment: 512", LlvmReading.Run("llvm-readobj", "--file-headers", packed));
         Assert.Equal(ErrorCodes.SectionsNotPageAligned, Assert.Single(MemoryIntegrity.Check(packed)).Code);
     }
 
@@ -109,15 +107,11 @@ public sealed class SymbolTests : IDisposable
     public void A_symbol_store_files_images_and_PDBs_under_the_keys_LLVM_reads_them_by()
     {
         var (image, pdb) = LldDriver.Link(temp.Combine("build"), "contoso");
-        var readobj = Run("llvm-readobj", "--file-headers", image);
-        var summary = Run("llvm-pdbutil", "dump", "--summary", pdb);
         var store = temp.Combine("store");
 
         var written = SymbolStore.Add(new[] { image, pdb }, store);
 
-        var imageKey = Hex(readobj, @"TimeDateStamp: .*\(0x([0-9A-F]+)\)").ToString("X8", CultureInfo.InvariantCulture) + uint.Parse(Match(readobj, @"SizeOfImage: (\d+)"), CultureInfo.InvariantCulture).ToString("X", CultureInfo.InvariantCulture);
-        var pdbKey = Match(summary, @"GUID: \{([0-9A-F-]+)\}").Replace("-", string.Empty) + uint.Parse(Match(summary, @"Age: (\d+)"), CultureInfo.InvariantCulture).ToString("X", CultureInfo.InvariantCulture);
-        Assert.Equal(new[] { Path.Combine(store, "contoso.sys", imageKey, "contoso.sys"), Path.Combine(store, "contoso.pdb", pdbKey, "contoso.pdb") }, written);
+        Assert.Equal(new[] { Path.Combine(store, "contoso.sys", LlvmReading.ImageKey(image), "contoso.sys"), Path.Combine(store, "contoso.pdb", LlvmReading.PdbKey(pdb), "contoso.pdb") }, written);
         Assert.Equal(File.ReadAllBytes(image), File.ReadAllBytes(written[0]));
         Assert.Equal(File.ReadAllBytes(pdb), File.ReadAllBytes(written[1]));
 
@@ -127,22 +121,6 @@ public sealed class SymbolTests : IDisposable
         Assert.Equal(ErrorCodes.ImageUnreadable, Assert.Throws<WdkException>(() => SymbolStore.Add(new[] { temp.Write("readme.txt", "hello") }, store)).Diagnostic.Code);
     }
 
-    private string Run(string tool, params string[] arguments)
-    {
-        var (code, output) = ToolProcess.Run(temp.Path, tool, arguments);
-        Assert.True(code == 0, $"{tool}: {output}");
-        return output;
-    }
-
-    private string Sections(string image, string name) =>
-        Regex.Match(Run("llvm-readobj", "--sections", image), $@"Name: {Regex.Escape(name)} .*?\}}", RegexOptions.Singleline).Value;
-
-    private static string Match(string text, string pattern)
-    {
-        var match = Regex.Match(text, pattern);
-        Assert.True(match.Success, $"'{pattern}' in:\n{text}");
-        return match.Groups[1].Value;
-    }
-
-    private static uint Hex(string text, string pattern) => uint.Parse(Match(text, pattern), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    private static string Sections(string image, string name) =>
+        Regex.Match(LlvmReading.Run("llvm-readobj", "--sections", image), $@"Name: {Regex.Escape(name)} .*?\}}", RegexOptions.Singleline).Value;
 }
