@@ -38,6 +38,7 @@ try
     Step("scaling", () => Scaling.Run(report, work, rounds));
     Step("submission cabinet", () => SubmissionCab.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
     Step("installer", () => Installer.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
+    Step("rust targets", () => RustTargets.Run(report, work, rounds));
 
     var changes = Path.Combine(RepositoryPaths.Root, "bench", "Changes.md");
     if (File.Exists(changes))

@@ -103,7 +103,7 @@ public sealed class CargoDriverBuild
             options.Offline,
             extraArguments,
             packages,
-            MsvcLinker.For(used, search, workspace.WorkspaceRoot, extraArguments, Environment.GetEnvironmentVariable));
+            MsvcLinker.For(used, search, workspace.WorkspaceRoot, extraArguments, Environment.GetEnvironmentVariable, workspace.TargetDirectory));
 
         // One cargo run where one target builds everything; else the driver alone, then the rest for the clients'
         // target (features named package/feature go where their package is).
@@ -117,7 +117,9 @@ public sealed class CargoDriverBuild
             requests.Add(Request(toolchain, new[] { "-p", driver.Package.Name }, features));
             if (plan.Clients is { } clients)
             {
-                requests.Add(Request(clients, new[] { "--workspace", "--exclude", driver.Package.Name }, features.Where(f => f.Contains("/")).ToList()));
+                // The older cargo first: a workspace without Cargo.lock gets one in a format both cargos read.
+                var clientRequest = Request(clients, new[] { "--workspace", "--exclude", driver.Package.Name }, features.Where(f => f.Contains("/")).ToList());
+                requests.Insert(clients.CargoVersion < toolchain.CargoVersion ? 0 : 1, clientRequest);
             }
         }
 

@@ -15,14 +15,16 @@ namespace WdkDriver.Core.Cargo;
 /// </summary>
 public static class MsvcLinker
 {
-    /// <summary>The linker the SDK passes for <paramref name="target"/>, or null when it passes none (a Windows host,
-    /// another target, or a project that names its own linker).</summary>
+    /// <summary>The linker the SDK passes for the toolchain's target, or null when it passes none (a Windows host,
+    /// another target, or a project that names its own linker): rust-lld behind <see cref="ReproducibleLinker"/>,
+    /// written into <paramref name="workspaceTarget"/> (cargo's target folder).</summary>
     public static string? For(
         RustToolchain toolchain,
         ToolchainSearch search,
         string workspaceRoot,
         IReadOnlyList<string> cargoArguments,
-        Func<string, string?> environment)
+        Func<string, string?> environment,
+        string? workspaceTarget = null)
     {
         var target = toolchain.Target;
         if (search.WindowsHost || !target.EndsWith("-windows-msvc", StringComparison.Ordinal) ||
@@ -31,12 +33,72 @@ public static class MsvcLinker
             return null;
         }
 
-        return Find(toolchain, search) ?? throw new WdkException(Diagnostic.Error(
+        var linker = Find(toolchain, search) ?? throw new WdkException(Diagnostic.Error(
             ErrorCodes.MsvcLinkerMissing,
             $"No linker for {target} was found: rust-lld is neither in {toolchain.Sysroot}/lib/rustlib/*/bin (where rustup keeps it) " +
             $"nor beside {toolchain.Rustc} nor on PATH, and lld-link is not on PATH. Install lld (apt-get install lld), use rustup's toolchain, " +
             $"or name a linker in the workspace's .cargo/config.toml: [target.{target}] linker = \"...\"."));
+        return ReproducibleLinker(linker, Path.Combine(workspaceTarget ?? Path.Combine(workspaceRoot, "target"), "wdkdriver-linker"));
     }
+
+    /// <summary>
+    /// rustc hands the linker files in a temporary folder of a random name (<c>deps/rustcXXXXXX/lib.def</c>, rust-lang/rust
+    /// issue 71714), and lld records its command line in the PDB, whose hash becomes the PDB's GUID in the image under
+    /// <c>/Brepro</c>: two builds of the same commit would differ. This script, named rust-lld so that rustc talks to it
+    /// as to rust-lld, shows lld that folder under a fixed name (a link beside it, per output) and passes everything
+    /// else through. Written only when its content changes; returns its path.
+    /// </summary>
+    public static string ReproducibleLinker(string linker, string folder)
+    {
+        var script = $$"""
+            #!/bin/sh
+            # Written by WdkDriver.Sdk (see MsvcLinker.ReproducibleLinker): runs the linker below with rustc's
+            # temporary folder under a fixed name, so that the PDB, and the image that names it, are the same bytes
+            # on every build of the same sources.
+            lld={{ShellQuote(linker)}}
+            tmp=
+            out=
+            for arg do
+              case $arg in
+                /DEF:*/lib.def) tmp=${arg#/DEF:}; tmp=${tmp%/lib.def} ;;
+                /OUT:*) out=${arg##*/} ;;
+              esac
+            done
+            [ -n "$tmp" ] && [ -d "$tmp" ] || exec "$lld" "$@"
+            stable="${tmp%/*}/rustc-link-$out"
+            rm -f "$stable"
+            ln -s "${tmp##*/}" "$stable" || exec "$lld" "$@"
+            for arg do
+              shift
+              case $arg in
+                *"$tmp"*) arg="${arg%%"$tmp"*}$stable${arg#*"$tmp"}" ;;
+              esac
+              set -- "$@" "$arg"
+            done
+            "$lld" "$@"
+            status=$?
+            rm -f "$stable"
+            exit $status
+
+            """.Replace("\r\n", "\n");
+        var path = Path.Combine(folder, "rust-lld");
+        if (!File.Exists(path) || File.ReadAllText(path) != script)
+        {
+            Directory.CreateDirectory(folder);
+            IO.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(script), ErrorCodes.MsvcLinkerMissing);
+#if NET
+            // Written off Windows only: For passes no linker on a Windows host.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+#endif
+        }
+
+        return path;
+    }
+
+    private static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
     /// <summary>rustup keeps rust-lld in the sysroot's host folder; Debian puts it beside rustc; lld's own name last.</summary>
     private static string? Find(RustToolchain toolchain, ToolchainSearch search)

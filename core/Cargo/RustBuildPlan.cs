@@ -92,9 +92,17 @@ public sealed class RustBuildPlanner
             return new RustBuildPlan(driver, OneBuild: true, driver, null);
         }
 
+        var alternative = string.Empty;
         if (target.StartsWith("x86_64-", StringComparison.Ordinal))
         {
-            if (locator.TryLocate(search, DriverArchitectures.GnuRustTarget, workingDirectory, out var gnuRejections, cancellation) is { } gnu)
+            var gnu = locator.TryLocate(search, DriverArchitectures.GnuRustTarget, workingDirectory, out var gnuRejections, cancellation);
+            if (gnu is not null && LockFileVersion(workspace) >= 4 && gnu.CargoVersion < LockFileVersion4)
+            {
+                gnuRejections = new[] { $"{gnu.Cargo} {gnu.CargoVersion} cannot read Cargo.lock's version 4 (cargo {LockFileVersion4} and later can)" };
+                gnu = null;
+            }
+
+            if (gnu is not null)
             {
                 // The same program for the same Windows, linked by mingw-w64: a client talks to the driver through
                 // DeviceIoControl, not through its ABI.
@@ -102,16 +110,46 @@ public sealed class RustBuildPlanner
                 return new RustBuildPlan(driver, OneBuild: false, gnu, null);
             }
 
-            missing.Add($"or else a toolchain for {DriverArchitectures.GnuRustTarget} ({string.Join("; ", gnuRejections)})");
+            alternative = $", or else a toolchain for {DriverArchitectures.GnuRustTarget} ({string.Join("; ", gnuRejections)})";
         }
 
         var warning = clients.Count == 0 ? null : Diagnostic.Warning(
             ErrorCodes.ClientNotBuilt,
             $"The client crate{(clients.Count == 1 ? "" : "s")} {string.Join(", ", clients)} {(clients.Count == 1 ? "is" : "are")} not built for {DriverArchitectures.FromRustTarget(target)!.Value.PlatformName()}: " +
-            $"linking a Rust program for {target} here needs {string.Join(", and ", missing)}. The driver is built and packaged without {(clients.Count == 1 ? "it" : "them")}. " +
+            $"linking a Rust program for {target} here needs {string.Join(", and ", missing)}{alternative}. The driver is built and packaged without {(clients.Count == 1 ? "it" : "them")}. " +
             "Build the client where those exist (Windows), or ship a .NET or C client (docs/using-the-sdk.md, 'Rust targets on each host').",
             projectFile);
         return new RustBuildPlan(driver, OneBuild: false, null, warning);
+    }
+
+    // The lock file format cargo 1.78 introduced; older cargos stop on it.
+    private static readonly Version LockFileVersion4 = new(1, 78);
+
+    /// <summary>The <c>version</c> at the top of the workspace's Cargo.lock; 0 when there is none (cargo writes one
+    /// in the format of the first cargo that builds, and a later one keeps it: the older cargo runs first).</summary>
+    private static int LockFileVersion(CargoWorkspace workspace)
+    {
+        var lockFile = Path.Combine(workspace.WorkspaceRoot, "Cargo.lock");
+        if (!File.Exists(lockFile))
+        {
+            return 0;
+        }
+
+        foreach (var line in File.ReadLines(lockFile))
+        {
+            if (line.StartsWith("[[", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"^version\s*=\s*(\d+)");
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>lld-link, like link.exe, searches the folders of <c>LIB</c> for the libraries rustc names.</summary>

@@ -81,7 +81,8 @@ public sealed class RustToolchainLocator
             : string.Empty) +
         ", or point CargoPath and RustcPath at a toolchain that has it." +
         (target.EndsWith("-windows-msvc", StringComparison.Ordinal) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-            ? " Debian's rustc has no MSVC targets; docs/using-the-sdk.md ('Rust targets on each host') shows how to add them with apt only."
+            ? " Debian's rustc has no MSVC targets: docs/using-the-sdk.md ('Rust targets on each host') shows how to add them with apt only" +
+              (target.StartsWith("aarch64-", StringComparison.Ordinal) ? "; a driver built elsewhere goes in as a DriverBinary item (Platform=\"ARM64\")." : ".")
             : string.Empty)));
 
     private string? Probe(string cargo, string rustc, string target, string workingDirectory, CancellationToken cancellation, out RustToolchain? toolchain)
@@ -113,7 +114,8 @@ public sealed class RustToolchainLocator
 
         if (StandardLibrary.Core(sysroot, target) is not { } core)
         {
-            return $"{rustc} {rustcVersion} has no standard library for {target} in {sysroot}";
+            var has = StandardLibrary.Targets(sysroot);
+            return $"{rustc} {rustcVersion} has no standard library for {target} in {sysroot} ({(has.Count == 0 ? "none at all" : "it has " + string.Join(", ", has))})";
         }
 
         if (!StandardLibrary.BuiltBy(core, rustcVersionLine!))

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -20,6 +21,15 @@ public static class StandardLibrary
     public static string? Core(string sysroot, string target) => Find(sysroot, target, "libcore-*.rlib");
 
     public static bool HasStd(string sysroot, string target) => Find(sysroot, target, "libstd-*.rlib") is not null;
+
+    /// <summary>The targets whose <c>core</c> the sysroot holds, for saying what a toolchain can build.</summary>
+    public static IReadOnlyList<string> Targets(string sysroot)
+    {
+        var rustlib = Path.Combine(sysroot, "lib", "rustlib");
+        return System.IO.Directory.Exists(rustlib)
+            ? System.IO.Directory.EnumerateDirectories(rustlib).Select(Path.GetFileName).Where(t => Core(sysroot, t!) is not null).Select(t => t!).OrderBy(t => t, StringComparer.Ordinal).ToList()
+            : new List<string>();
+    }
 
     /// <summary>
     /// False when the target's <c>core</c> was written by a rustc other than <paramref name="rustcVersionLine"/>

@@ -17,9 +17,11 @@ public static class MemoryIntegrity
     private const ushort NativeSubsystem = 1;
 
     /// <summary>The findings for a kernel-mode image (subsystem native); none for any other file, user-mode images included.</summary>
-    public static IReadOnlyList<Diagnostic> Check(string path)
+    public static IReadOnlyList<Diagnostic> Check(string path) => Check(PeHeaders.TryRead(path), path);
+
+    /// <param name="image">The headers of <paramref name="path"/>, already read; null for a file that is no image.</param>
+    public static IReadOnlyList<Diagnostic> Check(PeHeaders? image, string path)
     {
-        var image = PeHeaders.TryRead(path);
         if (image is null || image.Subsystem != NativeSubsystem)
         {
             return new List<Diagnostic>();

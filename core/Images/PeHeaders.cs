@@ -78,6 +78,22 @@ public sealed class PeHeaders
 
     public IReadOnlyList<PeSection> Sections { get; }
 
+    /// <summary>The whole file, for readers of what the headers point at (the version resource).</summary>
+    internal byte[] Content => file;
+
+    /// <summary>The data directory's address and size (IMAGE_DIRECTORY_ENTRY_*: 2 resources, 6 debug), or null when
+    /// the image has none there.</summary>
+    public (uint Rva, uint Size)? DataDirectory(int index)
+    {
+        if (index < 0 || directoryCount <= index)
+        {
+            return null;
+        }
+
+        var rva = U32(directories + (index * 8));
+        return rva == 0 ? null : (rva, U32(directories + (index * 8) + 4));
+    }
+
     /// <summary>The image's headers; null for a file that is not a PE image; an error for one whose headers lie.</summary>
     public static PeHeaders? TryRead(string path)
     {
@@ -126,17 +142,12 @@ public sealed class PeHeaders
     {
         try
         {
-            if (directoryCount <= DebugDirectory)
+            if (DataDirectory(DebugDirectory) is not { } debug || FileOffset(debug.Rva) is not { } start)
             {
                 return null;
             }
 
-            var rva = U32(directories + (DebugDirectory * 8));
-            var size = U32(directories + (DebugDirectory * 8) + 4);
-            if (rva == 0 || Offset(rva) is not { } start)
-            {
-                return null;
-            }
+            var size = debug.Size;
 
             // IMAGE_DEBUG_DIRECTORY entries of 28 bytes: type at 12, size at 16, file offset at 24.
             for (var entry = start; entry + 28 <= start + size; entry += 28)
@@ -166,8 +177,8 @@ public sealed class PeHeaders
         }
     }
 
-    /// <summary>The file offset of a relative virtual address, from the section that holds it.</summary>
-    private int? Offset(uint rva)
+    /// <summary>The file offset of a relative virtual address, from the section that holds it; null when none does.</summary>
+    public int? FileOffset(uint rva)
     {
         foreach (var section in Sections)
         {

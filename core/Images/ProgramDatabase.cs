@@ -79,10 +79,12 @@ public sealed record ProgramDatabase(Guid Guid, uint Age)
     public bool Matches(CodeViewRecord record) => record.Guid == Guid && record.Age == Age;
 
     /// <summary>The finding, at the PDB, when it is not the one the image was linked with; none when it is.</summary>
-    public static IReadOnlyList<Diagnostic> CheckPair(string image, string pdb)
+    public static IReadOnlyList<Diagnostic> CheckPair(string image, string pdb) =>
+        CheckPair(PeHeaders.TryRead(image) ?? throw new WdkException(Diagnostic.Error(ErrorCodes.ImageUnreadable, $"'{Path.GetFileName(image)}' is not a PE image, so no PDB can belong to it.", image)), image, pdb);
+
+    /// <param name="headers">The headers of <paramref name="image"/>, already read.</param>
+    public static IReadOnlyList<Diagnostic> CheckPair(PeHeaders headers, string image, string pdb)
     {
-        var headers = PeHeaders.TryRead(image)
-            ?? throw new WdkException(Diagnostic.Error(ErrorCodes.ImageUnreadable, $"'{Path.GetFileName(image)}' is not a PE image, so no PDB can belong to it.", image));
         var symbols = Read(pdb);
         var record = headers.CodeView(image);
         if (record is not null && symbols.Matches(record))

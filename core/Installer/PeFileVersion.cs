@@ -1,7 +1,8 @@
 using System;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO;
+using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Images;
 
 namespace WdkDriver.Core.Installer;
 
@@ -19,70 +20,35 @@ public static class PeFileVersion
     /// <returns>The version (a.b.c.d) and language id; null for a file that is not a PE image or has no version resource.</returns>
     public static (string Version, string Language)? Read(string path)
     {
-        // Only an image (MZ) is read whole; an INF, a catalog or a text is not read again.
-        using (var probe = File.OpenRead(path))
-        {
-            if (probe.ReadByte() != 'M' || probe.ReadByte() != 'Z')
-            {
-                return null;
-            }
-        }
-
-        var file = File.ReadAllBytes(path);
         try
         {
-            return Read(file);
+            return PeHeaders.TryRead(path) is { } headers ? Read(headers) : null;
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or WdkException)
         {
             // Headers that point outside the file: not a version this file can be said to have.
             return null;
         }
     }
 
-    private static (string Version, string Language)? Read(byte[] file)
+    private static (string Version, string Language)? Read(PeHeaders headers)
     {
-        if (file.Length < 64 || file[0] != 'M' || file[1] != 'Z')
-        {
-            return null;
-        }
-
-        var pe = (int)U32(file, 0x3C);
-        if (pe < 0 || pe > file.Length - 24 || U32(file, pe) != 0x00004550)
-        {
-            return null;
-        }
-
-        var sections = U16(file, pe + 6);
-        var optional = pe + 24;
-        var sectionTable = optional + U16(file, pe + 20);
-        var directories = U16(file, optional) switch
-        {
-            0x10B => optional + 96,
-            0x20B => optional + 112,
-            _ => -1,
-        };
-        if (directories < 0 || U32(file, directories - 4) <= ResourceDirectory)
-        {
-            return null;
-        }
-
-        var root = Offset(file, sectionTable, sections, U32(file, directories + (ResourceDirectory * 8)));
-        if (root is null)
+        var file = headers.Content;
+        if (headers.DataDirectory(ResourceDirectory) is not { } resources || headers.FileOffset(resources.Rva) is not { } root)
         {
             return null;
         }
 
         // Type RT_VERSION, then its first name, then its first language: a data entry.
-        var names = Entry(file, root.Value, root.Value, VersionResource);
-        var languages = names is null ? null : Entry(file, root.Value, names.Value.Offset, null);
-        var data = languages is null ? null : Entry(file, root.Value, languages.Value.Offset, null);
+        var names = Entry(file, root, root, VersionResource);
+        var languages = names is null ? null : Entry(file, root, names.Value.Offset, null);
+        var data = languages is null ? null : Entry(file, root, languages.Value.Offset, null);
         if (data is not { Directory: false } leaf)
         {
             return null;
         }
 
-        var resource = Offset(file, sectionTable, sections, U32(file, leaf.Offset));
+        var resource = headers.FileOffset(U32(file, leaf.Offset));
         var size = (int)U32(file, leaf.Offset + 4);
         if (resource is null || size < 92)
         {
@@ -114,24 +80,6 @@ public static class PeFileVersion
             {
                 var target = U32(file, entry + 4);
                 return (root + (int)(target & 0x7FFFFFFF), (target & 0x80000000) != 0, name);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The file offset of a relative virtual address, from the section that holds it.</summary>
-    private static int? Offset(byte[] file, int sectionTable, int sections, uint rva)
-    {
-        for (var i = 0; i < sections; i++)
-        {
-            var section = sectionTable + (i * 40);
-            var address = U32(file, section + 12);
-            var size = Math.Max(U32(file, section + 8), U32(file, section + 16));
-            if (rva >= address && rva < address + size)
-            {
-                var offset = (long)U32(file, section + 20) + (rva - address);
-                return offset < file.Length ? (int)offset : null;
             }
         }
 

@@ -99,17 +99,24 @@ public static class PackageVerifier
             }
         }
 
-        findings.AddRange(packageFiles.Values.SelectMany(MemoryIntegrity.Check));
-        findings.AddRange(StaleSymbols(packageFiles));
+        // Each image's headers read once, for memory integrity's rules and its PDB.
+        var images = packageFiles
+            .Where(f => !f.Key.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) && !f.Key.EndsWith(".cat", StringComparison.OrdinalIgnoreCase))
+            .Select(f => (File: f, Headers: PeHeaders.TryRead(f.Value)))
+            .Where(i => i.Headers is not null)
+            .Select(i => (i.File, Headers: i.Headers!))
+            .ToList();
+        findings.AddRange(images.SelectMany(i => MemoryIntegrity.Check(i.Headers, i.File.Value)));
+        findings.AddRange(StaleSymbols(packageFiles, images));
         return findings;
     }
 
     /// <summary>The PDBs of the package that are not the ones its images name (a debugger would ignore them).</summary>
-    private static IEnumerable<Diagnostic> StaleSymbols(IReadOnlyDictionary<string, string> packageFiles)
+    private static IEnumerable<Diagnostic> StaleSymbols(IReadOnlyDictionary<string, string> packageFiles, IEnumerable<(KeyValuePair<string, string> File, PeHeaders Headers)> images)
     {
-        foreach (var image in packageFiles.Where(f => !f.Key.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)))
+        foreach (var (image, headers) in images)
         {
-            if (PeHeaders.TryRead(image.Value)?.CodeView(image.Value) is not { } record)
+            if (headers.CodeView(image.Value) is not { } record)
             {
                 continue;
             }
@@ -121,7 +128,7 @@ public static class PackageVerifier
             var pdb = packageFiles.FirstOrDefault(f => string.Equals(Path.GetFileName(f.Key), name, StringComparison.OrdinalIgnoreCase) && (Path.GetDirectoryName(f.Key.Replace('\\', '/')) ?? string.Empty) == folder);
             if (pdb.Value is not null)
             {
-                foreach (var finding in ProgramDatabase.CheckPair(image.Value, pdb.Value))
+                foreach (var finding in ProgramDatabase.CheckPair(headers, image.Value, pdb.Value))
                 {
                     yield return finding;
                 }

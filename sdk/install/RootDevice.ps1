@@ -141,31 +141,39 @@ public static class WdkRootDevice
         Check(set != new IntPtr(-1), "list the root-enumerated devices");
         try
         {
-            var count = 0;
+            // The matching devices first, removed after the walk: the set's indexes are not promised to stay put
+            // while devices leave it.
+            var matching = new System.Collections.Generic.List<DevInfoData>();
             for (var index = 0; ; index++)
             {
                 var data = new DevInfoData { Size = Marshal.SizeOf(typeof(DevInfoData)) };
                 if (!SetupDiEnumDeviceInfo(set, index, ref data))
                 {
                     Check(Marshal.GetLastWin32Error() == ErrorNoMoreItems, "list the root-enumerated devices");
-                    return count;
+                    break;
                 }
 
-                if (!HasHardwareId(set, ref data, hardwareId))
+                if (HasHardwareId(set, ref data, hardwareId))
                 {
-                    continue;
+                    matching.Add(data);
                 }
-
-                if (!uninstall)
-                {
-                    count++;
-                    continue;
-                }
-
-                bool restart;
-                Check(DiUninstallDevice(IntPtr.Zero, set, ref data, 0, out restart), "remove the device " + hardwareId);
-                count += restart ? 1 : 0;
             }
+
+            if (!uninstall)
+            {
+                return matching.Count;
+            }
+
+            var restarts = 0;
+            foreach (var found in matching)
+            {
+                var device = found;
+                bool restart;
+                Check(DiUninstallDevice(IntPtr.Zero, set, ref device, 0, out restart), "remove the device " + hardwareId);
+                restarts += restart ? 1 : 0;
+            }
+
+            return restarts;
         }
         finally
         {

@@ -20,10 +20,18 @@ public class MsvcLinkerTests : IDisposable
     private ToolchainSearch Search(bool windows = false) =>
         new(null, null, temp.Combine("path"), null, temp.Combine("home"), windows);
 
+    /// <returns>The linker the wrapper runs, or null when the SDK passes none.</returns>
     private string? For(RustToolchain toolchain, ToolchainSearch search, params string[] cargoArguments)
     {
         environment["HOME"] = temp.Combine("home");
-        return MsvcLinker.For(toolchain, search, temp.Combine("work", "Booster"), cargoArguments, Variable);
+        var wrapper = MsvcLinker.For(toolchain, search, temp.Combine("work", "Booster"), cargoArguments, Variable, temp.Combine("work", "Booster", "target"));
+        if (wrapper is null)
+        {
+            return null;
+        }
+
+        Assert.Equal(temp.Combine("work", "Booster", "target", "wdkdriver-linker", "rust-lld"), wrapper);
+        return System.Text.RegularExpressions.Regex.Match(File.ReadAllText(wrapper), "(?m)^lld='(.*)'$").Groups[1].Value;
     }
 
     [Theory]
@@ -98,5 +106,26 @@ public class MsvcLinkerTests : IDisposable
 
         temp.Write(Path.Combine("home", ".cargo", "config"), "[target.x86_64-pc-windows-msvc]\nlinker = \"lld-link\"\n");
         Assert.Null(For(Toolchain(), Search()));
+    }
+
+    [Fact]
+    public void The_wrapper_shows_lld_rustcs_temporary_folder_under_a_fixed_name_and_passes_every_other_argument_as_it_came()
+    {
+        // A stand-in for lld that prints its arguments and what the fixed name points at.
+        var lld = temp.Write(Path.Combine("lld folder", "fake-lld"), "#!/bin/sh\nfor a do echo \"[$a]\"; done\nls \"$(dirname \"$4\")\"\n");
+        ToolProcess.Succeed(temp.Path, "chmod", "+x", lld);
+        var wrapper = MsvcLinker.ReproducibleLinker(lld, temp.Combine("linker"));
+        var deps = temp.Combine("My Driver", "deps");
+        var random = Path.Combine(deps, "rustcAb3xYz");
+        temp.Write(Path.Combine("My Driver", "deps", "rustcAb3xYz", "lib.def"), "EXPORTS\n");
+
+        var output = ToolProcess.Succeed(temp.Path, wrapper, "-flavor", "link", $"/DEF:{random}/lib.def", $"{random}/libkernel.rlib", $"/OUT:{deps}/booster.dll", "/PDBALTPATH:%_PDB%");
+
+        var stable = Path.Combine(deps, "rustc-link-booster.dll");
+        Assert.Equal($"[-flavor]\n[link]\n[/DEF:{stable}/lib.def]\n[{stable}/libkernel.rlib]\n[/OUT:{deps}/booster.dll]\n[/PDBALTPATH:%_PDB%]\nlib.def\n", output);
+        Assert.False(File.Exists(stable) || Directory.Exists(stable), "the fixed name is removed after the link");
+
+        // Without rustc's folder (no exports), everything passes through.
+        Assert.StartsWith("[/OUT:x.dll]\n[a b]\n", ToolProcess.Succeed(temp.Path, wrapper, "/OUT:x.dll", "a b"));
     }
 }

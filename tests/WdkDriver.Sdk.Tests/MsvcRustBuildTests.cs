@@ -36,7 +36,7 @@ public class MsvcRustBuildTests
         var test = project.ShouldSucceed(project.Dotnet("test"));
 
         Assert.Contains("--target x86_64-pc-windows-msvc --profile dev -p booster", test.Output);
-        Assert.Contains("/bin/rust-lld\\\"", test.Output);
+        Assert.Contains("/target/wdkdriver-linker/rust-lld\\\"", test.Output);
         // The client, which needs a C runtime to link, is built by Debian's rustc for the GNU target.
         Assert.Contains("--target x86_64-pc-windows-gnu --profile dev --workspace --exclude booster", test.Output);
         Assert.DoesNotContain("Rust: building the driver for x86_64-pc-windows-gnu", test.Output);

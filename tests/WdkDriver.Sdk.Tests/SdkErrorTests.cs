@@ -160,8 +160,9 @@ public class SdkErrorTests
         var error = SingleError(project.ShouldFail(project.Build("-p:Platform=ARM64")), "WDK1003");
 
         Assert.Contains("rustup target add aarch64-pc-windows-msvc", error.Groups["message"].Value);
-        // What works here too: a driver built elsewhere, or the C route.
+        // What works here too: a driver built elsewhere, and where to read how to add the target with apt only.
         Assert.Contains("DriverBinary item (Platform=\"ARM64\")", error.Groups["message"].Value);
+        Assert.Contains("'Rust targets on each host'", error.Groups["message"].Value);
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public class TemplateTests
             .Single(block => block.Contains("dotnet new wdkdriver"));
     }
 
-    [WineFact]
+    /// <remarks>With Rust's MSVC targets on PATH, as a user who ran rustup target add has them: the driver is built
+    /// as on Windows, its .pdb in the package. NewUserTests walks the template with Debian's GNU target alone.</remarks>
+    [MsvcRustFact]
     public void The_READMEs_commands_take_a_fresh_clone_to_a_new_driver_that_tests_and_packs_without_a_warning()
     {
         // Where Windows developers keep their sources: a folder with a space and a letter outside ASCII.
@@ -38,6 +40,7 @@ public class TemplateTests
         // The environment keeps the run apart from the user's (and a NuGet cache of its own, below).
         var environment = sdk.UserEnvironment(root.Combine("dotnet-home"));
         environment["MSBUILDTERMINALLOGGER"] = "off";
+        environment["PATH"] = Path.Combine(Requirements.MsvcRust, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
         var run = DotnetCli.RunScript(clone, root.Combine("nuget-packages"), TimeSpan.FromMinutes(20), environment, sequence);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -76,7 +79,8 @@ public class TemplateTests
         Assert.DoesNotContain("missing a readme", run.Output, StringComparison.OrdinalIgnoreCase);
 
         var package = Path.Combine(driver, "bin", "Release", "x64", "package");
-        foreach (var file in new[] { "driver/amd64/pingdriver.sys", "driver/amd64/pingdriver.inf", "driver/amd64/pingdriver.cat", "client/amd64/pingdriver-client.exe", "tools/Install-Driver.ps1" })
+        Assert.Contains("--target x86_64-pc-windows-msvc --profile release -p pingdriver", run.Output);
+        foreach (var file in new[] { "driver/amd64/pingdriver.sys", "driver/amd64/pingdriver.pdb", "driver/amd64/pingdriver.inf", "driver/amd64/pingdriver.cat", "client/amd64/pingdriver-client.exe", "tools/Install-Driver.ps1" })
         {
             Assert.True(File.Exists(Path.Combine(package, file)), file);
         }
