@@ -84,15 +84,21 @@ public static class MsvcLinker
         var path = Path.Combine(folder, "rust-lld");
         if (!File.Exists(path) || File.ReadAllText(path) != script)
         {
-            Directory.CreateDirectory(folder);
-            IO.AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(script), ErrorCodes.MsvcLinkerMissing);
+            // Executable before it is moved into place: a build of the other platform may be running it.
+            IO.AtomicFile.Write(
+                path,
+                temporary =>
+                {
+                    File.WriteAllBytes(temporary, System.Text.Encoding.UTF8.GetBytes(script));
 #if NET
-            // Written off Windows only: For passes no linker on a Windows host.
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
+                    // Written off Windows only: For passes no linker on a Windows host.
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+                    }
 #endif
+                },
+                ErrorCodes.MsvcLinkerMissing);
         }
 
         return path;

@@ -9,10 +9,10 @@ using WdkDriver.Core.Processes;
 namespace WdkDriver.Core.Cargo;
 
 /// <summary>
-/// How the workspace is built: the driver with <see cref="Driver"/>, and the other crates (the clients) in the same
-/// cargo run, in a run of their own with <see cref="Clients"/>, or not at all (<see cref="ClientsNotBuilt"/> says why).
+/// How the workspace's crates other than the driver (the clients) are built: in the driver's cargo run, in a run of
+/// their own with <see cref="Clients"/>, or not at all (<see cref="ClientsNotBuilt"/> says why).
 /// </summary>
-public sealed record RustBuildPlan(RustToolchain Driver, bool OneBuild, RustToolchain? Clients, Diagnostic? ClientsNotBuilt);
+public sealed record RustBuildPlan(bool OneBuild, RustToolchain? Clients, Diagnostic? ClientsNotBuilt);
 
 /// <summary>
 /// Chooses the Rust targets. A driver is built for the MSVC target on every host where a toolchain has its
@@ -73,7 +73,7 @@ public sealed class RustBuildPlanner
         var others = workspace.Members.Any(m => m.Id != driverCrate.Package.Id);
         if (search.WindowsHost || !target.EndsWith("-windows-msvc", StringComparison.Ordinal) || !others)
         {
-            return new RustBuildPlan(driver, OneBuild: true, driver, null);
+            return new RustBuildPlan(OneBuild: true, driver, null);
         }
 
         var missing = new List<string>();
@@ -89,7 +89,7 @@ public sealed class RustBuildPlanner
 
         if (missing.Count == 0)
         {
-            return new RustBuildPlan(driver, OneBuild: true, driver, null);
+            return new RustBuildPlan(OneBuild: true, driver, null);
         }
 
         var alternative = string.Empty;
@@ -107,7 +107,7 @@ public sealed class RustBuildPlanner
                 // The same program for the same Windows, linked by mingw-w64: a client talks to the driver through
                 // DeviceIoControl, not through its ABI.
                 sink.Info($"Rust: the driver is built for {target}, the workspace's other crates for {DriverArchitectures.GnuRustTarget} (with {gnu.Rustc} {gnu.RustcVersion}): linking a Rust program for {target} here needs {string.Join(", and ", missing)}.", important: true);
-                return new RustBuildPlan(driver, OneBuild: false, gnu, null);
+                return new RustBuildPlan(OneBuild: false, gnu, null);
             }
 
             alternative = $", or else a toolchain for {DriverArchitectures.GnuRustTarget} ({string.Join("; ", gnuRejections)})";
@@ -119,7 +119,7 @@ public sealed class RustBuildPlanner
             $"linking a Rust program for {target} here needs {string.Join(", and ", missing)}{alternative}. The driver is built and packaged without {(clients.Count == 1 ? "it" : "them")}. " +
             "Build the client where those exist (Windows), or ship a .NET or C client (docs/using-the-sdk.md, 'Rust targets on each host').",
             projectFile);
-        return new RustBuildPlan(driver, OneBuild: false, null, warning);
+        return new RustBuildPlan(OneBuild: false, null, warning);
     }
 
     // The lock file format cargo 1.78 introduced; older cargos stop on it.
