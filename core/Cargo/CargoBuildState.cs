@@ -232,6 +232,7 @@ public static class CargoBuildState
             nameof(CargoDriverBuildResult.KmdfVersionMajor), nameof(CargoDriverBuildResult.KmdfVersionMinor), nameof(CargoDriverBuildResult.KmdfMinimumVersionRequired),
             nameof(CargoDriverBuildResult.UmdfVersionMajor), nameof(CargoDriverBuildResult.UmdfVersionMinor), nameof(CargoDriverBuildResult.UmdfMinimumVersionRequired),
             nameof(DriverOutputs.Binary), nameof(DriverOutputs.PackageFileName), nameof(DriverOutputs.Symbols),
+            nameof(CargoDriverBuildResult.ClientsNotBuilt),
         };
 
         /// <returns>null when a value cannot be written on one line.</returns>
@@ -244,6 +245,7 @@ public static class CargoBuildState
                 Text(r.KmdfVersionMajor), Text(r.KmdfVersionMinor), Text(r.KmdfMinimumVersionRequired),
                 Text(r.UmdfVersionMajor), Text(r.UmdfVersionMinor), Text(r.UmdfMinimumVersionRequired),
                 r.Outputs.Binary, r.Outputs.PackageFileName, r.Outputs.Symbols ?? string.Empty,
+                r.ClientsNotBuilt ?? string.Empty,
             };
             var lines = new List<string> { Header, "key\t" + Key };
             lines.AddRange(Variables.Select(v => "variable\t" + v));
@@ -305,7 +307,8 @@ public static class CargoBuildState
                 Number(values[nameof(CargoDriverBuildResult.KmdfVersionMajor)]), Number(values[nameof(CargoDriverBuildResult.KmdfVersionMinor)]),
                 Number(values[nameof(CargoDriverBuildResult.KmdfMinimumVersionRequired)]), Number(values[nameof(CargoDriverBuildResult.UmdfVersionMajor)]),
                 Number(values[nameof(CargoDriverBuildResult.UmdfVersionMinor)]), Number(values[nameof(CargoDriverBuildResult.UmdfMinimumVersionRequired)]),
-                outputs);
+                outputs,
+                Optional(values[nameof(CargoDriverBuildResult.ClientsNotBuilt)]));
             return new Record(key, variables, files, result);
         }
 

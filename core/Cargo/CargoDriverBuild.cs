@@ -24,6 +24,7 @@ public sealed record CargoDriverBuildOptions(
     IReadOnlyList<string>? ExtraArguments = null);
 
 /// <summary>What the later stages take from the cargo stage; plain values, so that it can be recorded and reused.</summary>
+/// <param name="ClientsNotBuilt">Why the workspace's clients were not built (WDK1026), said again when the result is reused.</param>
 public sealed record CargoDriverBuildResult(
     string RustTarget,
     string Profile,
@@ -40,7 +41,8 @@ public sealed record CargoDriverBuildResult(
     int? UmdfVersionMajor,
     int? UmdfVersionMinor,
     int? UmdfMinimumVersionRequired,
-    DriverOutputs Outputs);
+    DriverOutputs Outputs,
+    string? ClientsNotBuilt = null);
 
 /// <summary>
 /// The cargo stage from start to end: check the inputs, find a toolchain for the target, read the workspace and its
@@ -68,6 +70,11 @@ public sealed class CargoDriverBuild
         if (stateFile is not null && CargoBuildState.TryReuse(stateFile, options) is { } reused)
         {
             sink.Info($"cargo: nothing it reads changed since the last build of {reused.DriverCrate} ({reused.RustTarget}, {reused.Profile}); not run. CargoUpToDateCheck=false runs it always.");
+            if (reused.ClientsNotBuilt is { } clientsNotBuilt)
+            {
+                sink.Report(Diagnostic.Warning(ErrorCodes.ClientNotBuilt, clientsNotBuilt, options.ProjectFile));
+            }
+
             return reused;
         }
 
@@ -156,7 +163,8 @@ public sealed class CargoDriverBuild
             model.UmdfVersionMajor,
             model.TargetUmdfVersionMinor,
             model.MinimumUmdfVersionMinor,
-            DriverOutputs.Collect(artifacts, driver));
+            DriverOutputs.Collect(artifacts, driver),
+            plan.ClientsNotBuilt?.Message);
         if (stateFile is not null)
         {
             CargoBuildState.Save(stateFile, options, result, requests.SelectMany(r => r.Toolchain.Files()));

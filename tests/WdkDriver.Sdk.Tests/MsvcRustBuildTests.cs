@@ -120,6 +120,11 @@ public class MsvcRustBuildTests
             Assert.DoesNotContain(names, n => n.StartsWith("client/arm64/", StringComparison.Ordinal));
         }
 
+        // -p:Platform=ARM64 alone, as the docs show it: the ARM64 driver, the same warning.
+        var arm64Only = project.ShouldSucceed(project.Build("-c", "Release", "-p:Platform=ARM64"));
+        Assert.Contains("warning WDK1026", arm64Only.Output);
+        Assert.DoesNotContain("x86_64-pc-windows", arm64Only.Output);
+
         // The ARM64 installer holds the Rust ARM64 driver, byte for byte the package's.
         var msi = Assert.Single(Directory.GetFiles(project.Path("bin", "Release", "test-signed"), "Booster.*.arm64.msi"));
         using var work = new TempDirectory("msvc-msi");
