@@ -5,7 +5,8 @@
 # are downloaded and unpacked, never installed: installing rustc-web removes Debian's rustc 1.63 and cargo, which
 # build the GNU target. Drivers for the MSVC targets link with rust-lld, which Debian's rustc package installs
 # (/usr/bin/rust-lld); rustc-web's own points at an lld-22 that bookworm's lld does not provide, so the sysroot's
-# rust-lld (where rustup keeps it, and where the SDK looks) points at Debian's. The folder's bin/ holds cargo and rustc wrappers that find the folder's libraries. Safe to run again.
+# rust-lld (where rustup keeps it, and where the SDK looks) points at Debian's. The folder's bin/ holds cargo and
+# rustc wrappers that find the folder's libraries. Safe to run again.
 # Usage: eng/install-msvc-rust.sh [folder]   (default /opt/wdkdriver/rust-msvc-1.96)
 set -euo pipefail
 

@@ -337,7 +337,8 @@ internal sealed class HardwareApiStandIn : IDisposable
     {
         publisher.Dispose();
         stop.Cancel();
-        listener.Stop();
+        // Close alone: after Stop, .NET's managed listener looks the port up again to close, and binds it anew, which
+        // fails when another test's stand-in has taken the freed port meanwhile ("Address already in use").
         listener.Close();
         try
         {
