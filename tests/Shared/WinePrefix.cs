@@ -27,11 +27,16 @@ internal sealed class WinePrefix : IDisposable
         folder.Dispose();
     }
 
-    /// <summary>Runs the lines as one batch file; returns what it printed (stdout and stderr).</summary>
+    /// <summary>
+    /// Runs the lines as one batch file; returns what it printed (stdout and stderr). A <c>reg query</c> that cmd could
+    /// not start (9009, "Can't recognize", seen on loaded machines right after msiexec) is asked again: that exit code
+    /// says nothing about the key, and a query changes nothing.
+    /// </summary>
     public string Session(params string[] lines)
     {
         var script = folder.Combine($"session-{Guid.NewGuid():N}.cmd");
-        File.WriteAllText(script, string.Join("\r\n", new[] { "@echo off" }.Concat(lines)) + "\r\n");
+        var batch = lines.SelectMany(line => line.StartsWith("reg query ", StringComparison.OrdinalIgnoreCase) ? new[] { line, "if %ERRORLEVEL%==9009 " + line } : new[] { line });
+        File.WriteAllText(script, string.Join("\r\n", new[] { "@echo off" }.Concat(batch)) + "\r\n");
         var output = Run("/usr/bin/wine", "cmd", "/c", WindowsPath(script));
         Run("/usr/bin/wineserver", "-k");
         Run("/usr/bin/wineserver", "-w");

@@ -83,10 +83,10 @@ public class InstallerPackTests
             "echo @@remove %ERRORLEVEL%",
             @"reg query HKLM\System\CurrentControlSet\Services\Hello",
             "echo @@service %ERRORLEVEL%");
-        Assert.Contains("@@install 0", session);
-        Assert.Contains("Hello from the kernel (22 bytes)", session);
-        Assert.Contains("@@remove 0", session);
-        Assert.Contains("@@service 1", session);
+        Assert.True(session.Contains("@@install 0"), session);
+        Assert.True(session.Contains("Hello from the kernel (22 bytes)"), session);
+        Assert.True(session.Contains("@@remove 0"), session);
+        Assert.True(session.Contains("@@service 1"), session);
     }
 
     [CDriverFact]

@@ -139,7 +139,7 @@ public class NewUserTests
         Assert.Single(Regex.Matches(session, @"DisplayName\s+REG_SZ\s+Acme-Widget"));
         Assert.Matches(@"Publisher\s+REG_SZ\s+Contoso Ltd", session);
         Assert.Matches(@"DisplayVersion\s+REG_SZ\s+0\.1\.2", session);
-        Assert.Contains("@@remove 0", session);
-        Assert.Contains("@@service 1", session);
+        Assert.True(session.Contains("@@remove 0"), session);
+        Assert.True(session.Contains("@@service 1"), session);
     }
 }
