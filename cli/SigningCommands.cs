@@ -6,6 +6,7 @@ using WdkDriver.Core.Catalogs;
 using WdkDriver.Core.Diagnostics;
 using WdkDriver.Core.IO;
 using WdkDriver.Core.Signing;
+using WdkDriver.Core.Signing.Cloud;
 using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Cli;
@@ -55,24 +56,37 @@ internal static class SigningCommands
         var token = new Option<string?>("--token") { Description = "With --pkcs11: the token's label." };
         var key = new Option<string?>("--key") { Description = "With --pkcs11: the private key's label, or its id in hexadecimal." };
         var pinVariable = new Option<string?>("--pin-env") { Description = "With --pkcs11: the environment variable holding the token's PIN." };
-        var cert = new Option<FileInfo?>("--cert") { Description = "With --pkcs11: the signer's certificate (.cer); default: the token's, with the key's id." };
+        var cert = new Option<FileInfo?>("--cert") { Description = "With --pkcs11: the signer's certificate (.cer); default: the token's, with the key's id. With --aws-kms: the certificate the CA issued for the key (a PEM or .p7b may add its intermediates)." };
+        var keyVault = new Option<string?>("--azure-key-vault") { Description = "An Azure Key Vault (https://<vault>.vault.azure.net) whose certificate's key signs; credentials from AZURE_* variables or a managed identity." };
+        var certificateName = new Option<string?>("--certificate-name") { Description = "With --azure-key-vault: the certificate's name, optionally with /version." };
+        var artifactSigning = new Option<string?>("--artifact-signing") { Description = "An Azure Artifact Signing endpoint (https://<region>.codesigning.azure.net); credentials as for --azure-key-vault." };
+        var account = new Option<string?>("--account") { Description = "With --artifact-signing: the signing account's name." };
+        var profile = new Option<string?>("--profile") { Description = "With --artifact-signing: the certificate profile's name." };
+        var kms = new Option<string?>("--aws-kms") { Description = "An AWS KMS key (id, alias/<name> or ARN) that signs, with --cert; credentials from the AWS SDK's default chain." };
+        var region = new Option<string?>("--region") { Description = "With --aws-kms: the key's region (default: the ARN's, else AWS_REGION)." };
         var command = new Command("sign", "Signs PE files, cabinets and installer packages (.msi) (embedded) and catalogs in place, replacing an earlier signature.")
         {
-            files, pfx, passwordVariable, testCert, test, pkcs11, token, key, pinVariable, cert, timestamp,
+            files, pfx, passwordVariable, testCert, test, pkcs11, token, key, pinVariable, cert, keyVault, certificateName, artifactSigning, account, profile, kms, region, timestamp,
         };
         command.SetAction(parse => reporter.Run(() =>
         {
-            var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test), parse.GetValue(pkcs11) is not null }.Count(x => x);
+            var cloud = new CloudKeySettings(
+                parse.GetValue(keyVault), parse.GetValue(certificateName), parse.GetValue(artifactSigning), parse.GetValue(account), parse.GetValue(profile),
+                parse.GetValue(kms), parse.GetValue(cert)?.FullName, parse.GetValue(region));
+            var sources = new[] { parse.GetValue(pfx) is not null, parse.GetValue(testCert) is not null, parse.GetValue(test), parse.GetValue(pkcs11) is not null }.Count(x => x)
+                + new[] { parse.GetValue(keyVault), parse.GetValue(artifactSigning), parse.GetValue(kms) }.Count(x => x is not null);
             if (sources != 1)
             {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert, --test or --pkcs11."));
+                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, "Give exactly one of --pfx, --test-cert, --test, --pkcs11, --azure-key-vault, --artifact-signing or --aws-kms."));
             }
 
-            using var signer = CreateSigner(parse, pfx, passwordVariable, testCert, pkcs11, token, key, pinVariable, cert)
+            using var signer = (cloud.Any ? FileSigner.WithKey(cloud.Open()) : CreateSigner(parse, pfx, passwordVariable, testCert, pkcs11, token, key, pinVariable, cert))
                 .WithTimestamps(Rfc3161Timestamper.For(parse.GetValue(timestamp), "--timestamp"));
-            foreach (var target in parse.GetValue(files)!)
+            // Side by side, as a build signs: a cloud HSM's signature takes 100-300 ms.
+            var targets = parse.GetValue(files)!;
+            signer.SignAll(targets.Select(t => (t.FullName, t.FullName)).ToList(), HashAlgorithmName.SHA256, 4, CancellationToken.None);
+            foreach (var target in targets)
             {
-                signer.Sign(target.FullName, target.FullName, HashAlgorithmName.SHA256, CancellationToken.None);
                 reporter.Output.WriteLine(target.FullName);
             }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
+using WdkDriver.Core.Identity;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
 using WdkDriver.Core.Verification;

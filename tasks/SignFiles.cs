@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Security.Cryptography;
 using Microsoft.Build.Framework;
 using WdkDriver.Core.Diagnostics;
@@ -7,9 +8,10 @@ namespace WdkDriver.Sdk.Tasks;
 
 /// <summary>
 /// Writes a signed copy of each file (PE images embedded, catalogs as signed CTLs) at its <c>SignedPath</c>, with the
-/// WDK's SignMode: the per-user test certificate, a production PFX (password from
-/// the environment variable named by ProductionCertificatePasswordVariable), a key in a PKCS#11 token (one login for
-/// all the files), or an external SignCommand.
+/// WDK's SignMode: the per-user test certificate, a production PFX (password from the environment variable named by
+/// ProductionCertificatePasswordVariable), a key in a PKCS#11 token (one login for all the files), a key in a cloud
+/// HSM, or an external SignCommand. Files are signed side by side, at most SigningConcurrency at once: a remote
+/// signature takes 100-300 ms.
 /// </summary>
 public sealed class SignFiles : SigningTask
 {
@@ -19,25 +21,18 @@ public sealed class SignFiles : SigningTask
 
     protected override void ExecuteCore()
     {
-        using var signer = CreateSigner().WithTimestamps(Rfc3161Timestamper.For(TimestampServer, "TimestampServer"));
-        var digest = (FileDigestAlgorithm ?? "sha256").ToLowerInvariant() switch
+        var digest = SigningDigests.Parse(DigestAlgorithm);
+        foreach (var file in Files.Where(f => f.GetMetadata("SignedPath").Length == 0))
         {
-            "sha256" or "" => HashAlgorithmName.SHA256,
-            "sha384" => HashAlgorithmName.SHA384,
-            "sha512" => HashAlgorithmName.SHA512,
-            "sha1" => HashAlgorithmName.SHA1,
-            _ => throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"FileDigestAlgorithm '{FileDigestAlgorithm}' is not sha256, sha384, sha512 or sha1.")),
-        };
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"'{file.ItemSpec}' has no SignedPath metadata: where its signed copy goes."));
+        }
+
+        using var signer = CreateSigner().WithTimestamps(Rfc3161Timestamper.For(TimestampServer, "TimestampServer"));
+        // The first failure stops the files not yet begun; each signed copy is written whole or not at all.
+        signer.SignAll(Files.Select(f => (f.GetMetadata("FullPath"), f.GetMetadata("SignedPath"))).ToList(), digest, Concurrency, Cancellation);
         foreach (var file in Files)
         {
-            var destination = file.GetMetadata("SignedPath");
-            if (destination.Length == 0)
-            {
-                throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"'{file.ItemSpec}' has no SignedPath metadata: where its signed copy goes."));
-            }
-
-            signer.Sign(file.GetMetadata("FullPath"), destination, digest, Cancellation);
-            Log.LogMessage(MessageImportance.Normal, $"Signed {destination}");
+            Log.LogMessage(MessageImportance.Normal, $"Signed {file.GetMetadata("SignedPath")}");
         }
     }
 }

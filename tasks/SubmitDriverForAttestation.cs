@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using WdkDriver.Core.Identity;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
 using WdkDriver.Core.Verification;

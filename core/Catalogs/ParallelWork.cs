@@ -1,10 +1,11 @@
 using System;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
 
 namespace WdkDriver.Core.Catalogs;
 
-/// <summary>Per-file work of a catalog spread over the cores; a failure surfaces as the exception it was, not an AggregateException.</summary>
+/// <summary>Per-file work (a catalog's digests, files to sign) spread over the cores or a bound; a failure surfaces as the exception it was, not an AggregateException.</summary>
 internal static class ParallelWork
 {
     /// <param name="maxParallelism">How many at once; 0: one per core.</param>
@@ -18,7 +19,8 @@ internal static class ParallelWork
         catch (AggregateException e)
         {
             // A file that cannot be read fails the catalog with its own coded error, as a sequential run would.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            // The work a failure cancelled is not the failure.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0]).Throw();
             throw;
         }
     }

@@ -76,6 +76,9 @@ public static class ErrorCodes
     public const string CertificateRevoked = "WDK4016";
     public const string RevocationListInvalid = "WDK4017";
     public const string TimestampInvalid = "WDK4018";
+    public const string CloudSignInRefused = "WDK4020";
+    public const string CloudKeyMissing = "WDK4021";
+    public const string CloudSigningFailed = "WDK4022";
 
     // WDK5xxx: packaging.
     public const string PackageLayoutFailed = "WDK5001";

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Identity;
 
 namespace WdkDriver.Core.Release;
 

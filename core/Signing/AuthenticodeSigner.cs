@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Formats.Asn1;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using WdkDriver.Core.Diagnostics;
@@ -40,7 +41,8 @@ public static class AuthenticodeSigner
 
         var attributes = SignedAttributes(contentType, messageDigest);
         // PKCS#7 signs the DER of the attribute SET (tag 0x31).
-        var (signatureAlgorithm, signature) = signer.Sign(attributes, digest);
+        var signed = signer.SignWithCertificate(attributes, digest);
+        var (signatureAlgorithm, signature, certificate) = (signed.Algorithm, signed.Value, signed.Certificate);
         // Before any DER is written: a failing time stamp must surface as itself, not as an unbalanced writer.
         var token = timestamper?.Timestamp(signature, digest);
 
@@ -65,10 +67,14 @@ public static class AuthenticodeSigner
                 }
 
                 writer.PushSetOf(Context(0));
-                writer.WriteEncodedValue(signer.Certificate.RawData);
-                foreach (var certificate in chain)
+                // The signer's certificate, then the chain the key's service gave with the signature, then the caller's.
+                var included = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in new[] { certificate }.Concat(signed.Chain).Concat(chain))
                 {
-                    writer.WriteEncodedValue(certificate.RawData);
+                    if (included.Add(member.Thumbprint))
+                    {
+                        writer.WriteEncodedValue(member.RawData);
+                    }
                 }
 
                 writer.PopSetOf(Context(0));
@@ -78,8 +84,8 @@ public static class AuthenticodeSigner
                     writer.WriteInteger(1);
                     using (writer.PushSequence())
                     {
-                        writer.WriteEncodedValue(signer.Certificate.IssuerName.RawData);
-                        var serial = signer.Certificate.GetSerialNumber();
+                        writer.WriteEncodedValue(certificate.IssuerName.RawData);
+                        var serial = certificate.GetSerialNumber();
                         Array.Reverse(serial);
                         writer.WriteInteger(serial);
                     }

@@ -46,7 +46,7 @@ public sealed class FileSigner : IDisposable
     /// Who signs, without a secret: the signer certificate's thumbprint, or the command line template. Signatures
     /// made by one identity can be kept; another identity must sign again.
     /// </summary>
-    public string Identity => key is not null ? "certificate " + key.Certificate.Thumbprint : "command " + string.Join(" ", command!);
+    public string Identity => key is not null ? key.Identity : "command " + string.Join(" ", command!);
 
     /// <summary>Time-stamps every signature this signer makes (not those of an external command, which does its own).</summary>
     public FileSigner WithTimestamps(ITimestamper? timestamps)
@@ -70,7 +70,7 @@ public sealed class FileSigner : IDisposable
     {
         try
         {
-            if (Unusable(key, DateTime.UtcNow) is { } reason)
+            if (key.CannotSign(DateTime.UtcNow) is { } reason)
             {
                 throw Unusable(key.Certificate, reason);
             }
@@ -86,44 +86,6 @@ public sealed class FileSigner : IDisposable
 
     private static WdkException Unusable(X509Certificate2 certificate, string reason) =>
         new(Diagnostic.Error(ErrorCodes.SigningKeyUnusable, $"The signing certificate '{certificate.Subject}' cannot sign: {reason}"));
-
-    private static string? Unusable(SigningKey key, DateTime utcNow)
-    {
-        var certificate = key.Certificate;
-
-        if (utcNow < certificate.NotBefore.ToUniversalTime() || utcNow > certificate.NotAfter.ToUniversalTime())
-        {
-            return $"it is valid from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd} (UTC), not now.";
-        }
-
-        var usage = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        if (usage is not null && !usage.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == TestCertificate.CodeSigning))
-        {
-            return "its extended key usage does not include code signing (1.3.6.1.5.5.7.3.3).";
-        }
-
-        // A key that is not the certificate's signs, but nothing verifies what it signed. One signature tells (on a
-        // token too, where it also shows that the login worked).
-        var probe = new byte[] { 0x57, 0x44, 0x4B };
-        var (algorithm, signature) = key.Sign(probe, HashAlgorithmName.SHA256);
-        using var rsaPublic = certificate.GetRSAPublicKey();
-        if (algorithm == SigningKey.RsaEncryption && rsaPublic is not null
-            && !rsaPublic.VerifyData(probe, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            return "its private key is not the key of the certificate.";
-        }
-
-#if !NETFRAMEWORK
-        using var ecdsaPublic = certificate.GetECDsaPublicKey();
-        if (algorithm != SigningKey.RsaEncryption && ecdsaPublic is not null
-            && !ecdsaPublic.VerifyData(probe, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
-        {
-            return "its private key is not the key of the certificate.";
-        }
-#endif
-
-        return null;
-    }
 
     public static FileSigner WithCommand(string template, IProcessRunner runner)
     {
@@ -201,6 +163,28 @@ public sealed class FileSigner : IDisposable
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.FileUnreadable, $"Cannot read the file to sign it: {e.Message}", source), e);
         }
+    }
+
+    /// <summary>
+    /// Signs each (source, destination) pair, at most <paramref name="concurrency"/> at once. The first failure stops
+    /// the pairs not yet begun and is thrown as itself; every destination is written whole or not at all.
+    /// </summary>
+    public void SignAll(IReadOnlyList<(string Source, string Destination)> files, HashAlgorithmName digest, int concurrency, CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        Catalogs.ParallelWork.For(files.Count, concurrency, i =>
+        {
+            stop.Token.ThrowIfCancellationRequested();
+            try
+            {
+                Sign(files[i].Source, files[i].Destination, digest, stop.Token);
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+        });
     }
 
     private enum SignedKind

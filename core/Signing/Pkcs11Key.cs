@@ -16,7 +16,7 @@ namespace WdkDriver.Core.Signing;
 /// token signs, nothing reads the key. One session and one login serve every signature of a build, since tokens count
 /// wrong PINs and lock; a refused PIN is reported once, never retried.
 /// </summary>
-public sealed class Pkcs11Key : SigningKey
+public sealed class Pkcs11Key : DigestSigningKey
 {
     private readonly IPkcs11Library library;
     private readonly ISession session;
@@ -202,15 +202,8 @@ public sealed class Pkcs11Key : SigningKey
     /// The token signs the DigestInfo (RSA, CKM_RSA_PKCS) or the bare hash (ECDSA, CKM_ECDSA): hashing here needs no
     /// hash-and-sign mechanism, which not every token has, and sends the token a few bytes instead of the data.
     /// </summary>
-    public override (string Algorithm, byte[] Signature) Sign(byte[] data, HashAlgorithmName digest)
+    protected override KeySignature SignDigest(byte[] hash, HashAlgorithmName digest)
     {
-        byte[] hash;
-        using (var hasher = IncrementalHash.CreateHash(digest))
-        {
-            hasher.AppendData(data);
-            hash = hasher.GetHashAndReset();
-        }
-
         try
         {
             lock (gate)
@@ -218,11 +211,11 @@ public sealed class Pkcs11Key : SigningKey
                 if (isRsa)
                 {
                     using var mechanism = factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS);
-                    return (RsaEncryption, session.Sign(mechanism, key, DigestInfo(hash, digest)));
+                    return new KeySignature(RsaEncryption, session.Sign(mechanism, key, DigestInfo(hash, digest)), Certificate, Array.Empty<X509Certificate2>());
                 }
 
                 using var ecdsa = factories.MechanismFactory.Create(CKM.CKM_ECDSA);
-                return (EcdsaAlgorithm(digest), DerSignature(session.Sign(ecdsa, key, hash)));
+                return new KeySignature(EcdsaAlgorithm(digest), DerSignature(session.Sign(ecdsa, key, hash)), Certificate, Array.Empty<X509Certificate2>());
             }
         }
         catch (Pkcs11Exception e)
@@ -247,27 +240,6 @@ public sealed class Pkcs11Key : SigningKey
             session.Dispose();
             library.Dispose();
         }
-    }
-
-    private static byte[] DigestInfo(byte[] hash, HashAlgorithmName digest)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        AuthenticodeSigner.WriteDigestInfo(writer, hash, digest);
-        return writer.Encode();
-    }
-
-    /// <summary>PKCS#11 returns r and s side by side; PKCS#7 stores SEQUENCE { INTEGER r, INTEGER s }.</summary>
-    private static byte[] DerSignature(byte[] raw)
-    {
-        var half = raw.Length / 2;
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteIntegerUnsigned(raw.AsSpan(0, half));
-            writer.WriteIntegerUnsigned(raw.AsSpan(half));
-        }
-
-        return writer.Encode();
     }
 
     private static byte[]? Hex(string text)

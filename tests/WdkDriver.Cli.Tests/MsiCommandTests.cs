@@ -6,7 +6,7 @@ namespace WdkDriver.Cli.Tests;
 /// <summary><c>wdkdriver msi</c>: an installer made from a package folder, listed, extracted, signed and verified; msitools agrees.</summary>
 public class MsiCommandTests : IDisposable
 {
-    private const string Inf = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nClass=System\r\nClassGuid={4D36E97D-E325-11CE-BFC1-08002BE10318}\r\nProvider=%P%\r\nDriverVer=11/30/2026,1.0.0.0\r\n\r\n" +
+    internal const string Inf = "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\nClass=System\r\nClassGuid={4D36E97D-E325-11CE-BFC1-08002BE10318}\r\nProvider=%P%\r\nDriverVer=11/30/2026,1.0.0.0\r\n\r\n" +
         "[DefaultInstall.NTamd64]\r\nCopyFiles=Files\r\n\r\n[DefaultInstall.NTamd64.Services]\r\nAddService=Hello,,Service\r\n\r\n[Files]\r\nhello.sys\r\n\r\n" +
         "[Service]\r\nServiceType=1\r\nStartType=3\r\nErrorControl=1\r\nServiceBinary=%12%\\hello.sys\r\n\r\n[Strings]\r\nP=\"Contoso\"\r\n";
 

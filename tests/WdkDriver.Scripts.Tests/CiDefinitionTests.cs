@@ -172,6 +172,47 @@ public class CiDefinitionTests
     }
 
     [Theory]
+    [InlineData("github", "azure-key-vault")]
+    [InlineData("azure", "azure-key-vault")]
+    [InlineData("github", "artifact-signing")]
+    [InlineData("azure", "artifact-signing")]
+    [InlineData("github", "aws-kms")]
+    [InlineData("azure", "aws-kms")]
+    public void The_release_step_signs_with_a_cloud_key_and_hands_Azure_the_CI_token_by_file(string ci, string signing)
+    {
+        using var run = new ReleaseStepRun(ci);
+
+        var (exitCode, output) = run.Run(new()
+        {
+            ["WDK_SIGNING"] = signing,
+            ["WDK_AZURE_KEY_VAULT"] = "https://contoso.vault.azure.net",
+            ["WDK_AZURE_KEY_VAULT_CERTIFICATE"] = "driver-ev",
+            ["WDK_ARTIFACT_SIGNING_ENDPOINT"] = "https://eus.codesigning.azure.net",
+            ["WDK_ARTIFACT_SIGNING_ACCOUNT"] = "contoso",
+            ["WDK_ARTIFACT_SIGNING_PROFILE"] = "release",
+            ["WDK_AWS_KMS_KEY"] = "alias/driver-ev",
+            ["WDK_AWS_KMS_CERTIFICATE"] = "eng/driver-ev.cer",
+        });
+
+        Assert.True(exitCode == 0, output);
+        var arguments = run.DotnetArguments();
+        Assert.Contains("-p:SignMode=ProductionSign", arguments);
+        var expected = signing switch
+        {
+            "azure-key-vault" => new[] { "-p:ProductionAzureKeyVault=https://contoso.vault.azure.net", "-p:ProductionAzureKeyVaultCertificate=driver-ev" },
+            "artifact-signing" => new[] { "-p:ProductionArtifactSigningEndpoint=https://eus.codesigning.azure.net", "-p:ProductionArtifactSigningAccount=contoso", "-p:ProductionArtifactSigningProfile=release" },
+            _ => new[] { "-p:ProductionAwsKmsKey=alias/driver-ev", "-p:ProductionCertificateFile=eng/driver-ev.cer" },
+        };
+        Assert.All(expected, property => Assert.Contains(property, arguments));
+        // Azure's sign-in is the CI's own token in a file, for the Partner Center app (or AZURE_CLIENT_ID's).
+        var azure = run.AzureEnvironmentSeen();
+        Assert.Equal("contoso.onmicrosoft.com", azure[0]);
+        Assert.Equal("00000000-1111-2222-3333-444444444444", azure[1]);
+        Assert.Equal("ci-jwt", File.ReadAllText(azure[2]).Trim());
+        Assert.DoesNotContain(arguments, a => a.Contains("ci-jwt", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("github", "::error::Set the repository variable WDK_SIGNING", "")]
     [InlineData("azure", "##vso[task.logissue type=error]Set WDK_SIGNING", "")]
     [InlineData("github", "::error::Set the repository variable WDK_SIGNING", "hsm")]
@@ -201,7 +242,8 @@ public class CiDefinitionTests
         public ReleaseStepRun(string ci)
         {
             this.ci = ci;
-            Write("bin/dotnet", "#!/bin/bash\nprintf '%s\\n' \"$@\" > \"$RECORDS/dotnet-arguments\"\nprintf '%s' \"${SignCommand:-}\" > \"$RECORDS/sign-command\"\n");
+            Write("bin/dotnet", "#!/bin/bash\nprintf '%s\\n' \"$@\" > \"$RECORDS/dotnet-arguments\"\nprintf '%s' \"${SignCommand:-}\" > \"$RECORDS/sign-command\"\n"
+                + "printf '%s\\n' \"${AZURE_TENANT_ID:-}\" \"${AZURE_CLIENT_ID:-}\" \"${AZURE_FEDERATED_TOKEN_FILE:-}\" > \"$RECORDS/azure-environment\"\n");
             Write("bin/curl", """
                 #!/bin/bash
                 # The CI's token endpoint, which wants the request token.
@@ -233,6 +275,9 @@ public class CiDefinitionTests
         public string[] DotnetArguments() => File.ReadAllLines(Combine("records/dotnet-arguments"));
 
         public string SignCommandSeen() => File.ReadAllText(Combine("records/sign-command"));
+
+        /// <summary>AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE as dotnet saw them.</summary>
+        public string[] AzureEnvironmentSeen() => File.ReadAllLines(Combine("records/azure-environment"));
 
         public (int ExitCode, string Output) Run(Dictionary<string, string> settings)
         {

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using WdkDriver.Core.Cabinets;
 using WdkDriver.Core.Diagnostics;
+using WdkDriver.Core.Identity;
 using WdkDriver.Core.Release;
 using WdkDriver.Core.Signing;
 using WdkDriver.Core.Verification;
