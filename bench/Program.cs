@@ -39,6 +39,7 @@ try
     Step("submission cabinet", () => SubmissionCab.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
     Step("installer", () => Installer.Run(report, work, rounds, Path.Combine(native, "wdkdriver")));
     Step("rust targets", () => RustTargets.Run(report, work, rounds));
+    Step("cloud signing", () => CloudSigning.Run(report, work, rounds));
 
     var changes = Path.Combine(RepositoryPaths.Root, "bench", "Changes.md");
     if (File.Exists(changes))
