@@ -34,7 +34,7 @@ public static class AzureCredential
                 $"{(secret is null ? "AZURE_FEDERATED_TOKEN_FILE" : "AZURE_CLIENT_SECRET")} is set, but {(clientId is null ? "AZURE_CLIENT_ID" : "AZURE_TENANT_ID")} is not: set the app's client id and its tenant id."));
         }
 
-        var authority = Variable("AZURE_AUTHORITY_HOST") is { } host ? Endpoint(host, "AZURE_AUTHORITY_HOST") : PublicCloud;
+        var authority = Variable("AZURE_AUTHORITY_HOST") is { } host ? Endpoint(host, "AZURE_AUTHORITY_HOST", "https://login.microsoftonline.us") : PublicCloud;
         var audience = EntraAudience.Signing(resource);
         return secret is not null
             ? EntraToken.WithSecret(http, authority, tenant, clientId, "AZURE_CLIENT_SECRET", audience: audience)
@@ -45,11 +45,11 @@ public static class AzureCredential
     /// An address a token is sent to: https, or http on this machine only (a local stand-in of the service); a token
     /// sent in clear text over a network could be replayed by whoever reads it.
     /// </summary>
-    public static Uri Endpoint(string text, string setting)
+    public static Uri Endpoint(string text, string setting, string example)
     {
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"{setting} '{text}' is not an https:// address (for example https://contoso.vault.azure.net)."));
+            throw new WdkException(Diagnostic.Error(ErrorCodes.SignSetupInvalid, $"{setting} '{text}' is not an https:// address (for example {example})."));
         }
 
         return new Uri(uri.AbsoluteUri.TrimEnd('/') + "/");

@@ -49,7 +49,7 @@ public sealed class ArtifactSigningKey : DigestSigningKey
     /// <param name="endpoint">The region's endpoint (https://eus.codesigning.azure.net).</param>
     public static ArtifactSigningKey Open(string endpoint, string account, string profileName)
     {
-        var address = AzureCredential.Endpoint(endpoint, "ProductionArtifactSigningEndpoint (--artifact-signing)");
+        var address = AzureCredential.Endpoint(endpoint, "ProductionArtifactSigningEndpoint (--artifact-signing)", "https://eus.codesigning.azure.net");
         foreach (var (value, setting) in new[] { (account, "ProductionArtifactSigningAccount (--account)"), (profileName, "ProductionArtifactSigningProfile (--profile)") })
         {
             if (string.IsNullOrWhiteSpace(value) || value.Contains('/'))

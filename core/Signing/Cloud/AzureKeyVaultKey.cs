@@ -50,7 +50,7 @@ public sealed class AzureKeyVaultKey : DigestSigningKey
 
     private static async Task<AzureKeyVaultKey> OpenAsync(string vaultText, string certificateText, CancellationToken cancellation)
     {
-        var vault = AzureCredential.Endpoint(vaultText, "ProductionAzureKeyVault (--azure-key-vault)");
+        var vault = AzureCredential.Endpoint(vaultText, "ProductionAzureKeyVault (--azure-key-vault)", "https://contoso.vault.azure.net");
         var name = certificateText.Trim().Trim('/');
         if (name.Length == 0 || name.Split('/').Length > 2 || name.Split('/').Any(p => p.Length == 0))
         {

@@ -139,6 +139,26 @@ public sealed class CloudSigningTests : IDisposable
     }
 
     [OsslsigncodeFact]
+    public void Cloud_signatures_carry_RFC_3161_time_stamps_as_any_other()
+    {
+        using var authority = new LoopbackTimestampAuthority();
+        var files = Inputs("stamped");
+        using (var signer = FileSigner.WithKey(ArtifactSigningKey.Open(standIn.Address.AbsoluteUri, "contoso", "release")).WithTimestamps(new Rfc3161Timestamper(authority.Address)))
+        {
+            signer.SignAll(files.Select(f => (f, f)).ToList(), HashAlgorithmName.SHA256, 4, CancellationToken.None);
+        }
+
+        Assert.Equal(files.Length, authority.Answered);
+        foreach (var file in files)
+        {
+            var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", temp.Combine("root.pem"), "-TSA-CAfile", authority.CertificatePath, "-ignore-cdp", "-in", file });
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("Timestamp Server Signature verification: ok", output);
+            Assert.Empty(SignatureVerifier.VerifyFile(file, new TrustOptions(new[] { standIn.Root, X509CertificateLoader.LoadCertificateFromFile(authority.CertificatePath) })));
+        }
+    }
+
+    [OsslsigncodeFact]
     public void An_AWS_KMS_key_signs_through_the_official_client_and_must_be_the_certificates_key()
     {
         var files = Inputs("kms");

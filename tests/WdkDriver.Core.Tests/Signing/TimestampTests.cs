@@ -12,90 +12,32 @@ namespace WdkDriver.Core.Tests.Signing;
 /// <summary>RFC 3161 time stamps from a real time-stamping authority (openssl ts) on loopback; never the internet.</summary>
 public sealed class TimestampTests : IDisposable
 {
-    private const string TsaConfig = """
-        [ tsa ]
-        default_tsa = tsa_config
-        [ tsa_config ]
-        dir = .
-        serial = ./tsaserial
-        crypto_device = builtin
-        signer_cert = ./tsa.crt
-        certs = ./tsa.crt
-        signer_key = ./tsa.key
-        signer_digest = sha256
-        default_policy = 1.2.3.4.1
-        digests = sha1, sha256, sha384, sha512
-        accuracy = secs:1
-        ordering = yes
-        tsa_name = yes
-        ess_cert_id_chain = no
-        ess_cert_id_alg = sha256
-        """;
-
-    private readonly TempDirectory temp = new("tsa");
-    private readonly HttpListener listener = new();
-    private readonly CancellationTokenSource stop = new();
-    private int answered;
+    private readonly TempDirectory temp = new("timestamps");
+    private LoopbackTimestampAuthority? authority;
 
     public void Dispose()
     {
-        stop.Cancel();
-        listener.Close();
+        authority?.Dispose();
         temp.Dispose();
     }
 
-    /// <summary>Starts the authority: a listener on a free loopback port that answers each query with openssl ts -reply.</summary>
+    private int Answered => authority!.Answered;
+
+    /// <summary>Starts the authority and puts its certificate beside the test's files as tsa.crt.</summary>
     private Uri StartAuthority()
     {
-        temp.Write("tsa.cnf", TsaConfig);
-        temp.Write("tsaserial", "01\n");
-        ToolProcess.Succeed(temp.Path, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.crt", "-days", "30", "-subj", "/CN=Loopback TSA", "-addext", "extendedKeyUsage=critical,timeStamping");
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var prefix = $"http://127.0.0.1:{port}/";
-        listener.Prefixes.Add(prefix);
-        listener.Start();
-        _ = Task.Run(() =>
-        {
-            // Bounded: a handful of queries per test, and it ends with the test.
-            while (!stop.IsCancellationRequested && answered < 20)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = listener.GetContext();
-                }
-                catch (Exception) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                using (var query = File.Create(temp.Combine("query.tsq")))
-                {
-                    context.Request.InputStream.CopyTo(query);
-                }
-
-                var (exitCode, _) = ToolProcess.Run(temp.Path, "openssl", new[] { "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "query.tsq", "-out", "reply.tsr" });
-                var reply = exitCode == 0 ? File.ReadAllBytes(temp.Combine("reply.tsr")) : Array.Empty<byte>();
-                context.Response.StatusCode = exitCode == 0 ? 200 : 500;
-                context.Response.ContentType = "application/timestamp-reply";
-                context.Response.OutputStream.Write(reply);
-                context.Response.Close();
-                Interlocked.Increment(ref answered);
-            }
-        });
-        return new Uri(prefix);
+        authority = new LoopbackTimestampAuthority();
+        File.Copy(authority.CertificatePath, temp.Combine("tsa.crt"));
+        return authority.Address;
     }
 
     [OsslsigncodeFact]
     public void Signatures_carry_a_time_stamp_that_osslsigncode_and_SignedCms_accept()
     {
-        var authority = StartAuthority();
+        var address = StartAuthority();
         using var certificate = TestCertificate.Create("CN=Timestamped signer", DateTimeOffset.UtcNow);
         File.WriteAllText(temp.Combine("signer.pem"), certificate.ExportCertificatePem());
-        var signer = FileSigner.WithCertificate(certificate).WithTimestamps(new Rfc3161Timestamper(authority));
+        var signer = FileSigner.WithCertificate(certificate).WithTimestamps(new Rfc3161Timestamper(address));
         var exe = Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe");
 
         signer.Sign(exe, temp.Combine("signed.exe"), HashAlgorithmName.SHA256, CancellationToken.None);
@@ -103,7 +45,7 @@ public sealed class TimestampTests : IDisposable
         var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-TSA-CAfile", "tsa.crt", "-ignore-cdp", "-in", "signed.exe" });
         Assert.True(exitCode == 0, output);
         Assert.Contains("Timestamp", output);
-        Assert.Equal(1, answered);
+        Assert.Equal(1, Answered);
         // The time-stamping authority is trusted as osslsigncode's -TSA-CAfile trusts it. Without it osslsigncode
         // reports the time stamp failed and still passes the signature; WinVerifyTrust refuses the whole signature
         // (TRUST_E_TIME_STAMP), and so does the SDK.
@@ -123,10 +65,10 @@ public sealed class TimestampTests : IDisposable
     [OsslsigncodeFact]
     public void A_cabinets_signature_carries_a_time_stamp_that_osslsigncode_accepts()
     {
-        var authority = StartAuthority();
+        var address = StartAuthority();
         using var certificate = TestCertificate.Create("CN=Timestamped cabinet signer", DateTimeOffset.UtcNow);
         File.WriteAllText(temp.Combine("signer.pem"), certificate.ExportCertificatePem());
-        using var signer = FileSigner.WithCertificate(certificate).WithTimestamps(new Rfc3161Timestamper(authority));
+        using var signer = FileSigner.WithCertificate(certificate).WithTimestamps(new Rfc3161Timestamper(address));
         var inf = temp.Write("in/Driver/driver.inf", "[Version]\r\nSignature=\"$WINDOWS NT$\"\r\n");
         CabinetWriter.Write(temp.Combine("submission.cab"), new[] { new CabinetSource("Driver\\driver.inf", inf) }, CabinetCompression.MsZip, new DateTime(2026, 11, 30));
 
@@ -135,7 +77,7 @@ public sealed class TimestampTests : IDisposable
         var (exitCode, output) = ToolProcess.Run(temp.Path, "osslsigncode", new[] { "verify", "-CAfile", "signer.pem", "-TSA-CAfile", "tsa.crt", "-ignore-cdp", "-in", "signed.cab" });
         Assert.True(exitCode == 0, output);
         Assert.Contains("Timestamp", output);
-        Assert.Equal(1, answered);
+        Assert.Equal(1, Answered);
         Assert.Empty(SignatureVerifier.VerifyCabinet(temp.Combine("signed.cab"), new TrustOptions(new[] { X509CertificateLoader.LoadCertificate(certificate.RawData), X509CertificateLoader.LoadCertificateFromFile(temp.Combine("tsa.crt")) })));
     }
 
