@@ -162,6 +162,8 @@ public sealed class CloudSigningTests : IDisposable
     public void An_AWS_KMS_key_signs_through_the_official_client_and_must_be_the_certificates_key()
     {
         var files = Inputs("kms");
+        // KMS unavailable once: the AWS client waits and asks again.
+        standIn.Faults.Enqueue(new CloudFault("TrentService.Sign", 503));
         SignAll(AwsKmsKey.Open("alias/driver-signing", temp.Combine("kms.cer"), null), files);
         foreach (var file in files)
         {
@@ -169,6 +171,8 @@ public sealed class CloudSigningTests : IDisposable
         }
 
         Assert.Equal(2, standIn.SignCalls);
+        // GetPublicKey, the Sign answered 503, then one Sign per file.
+        Assert.Equal(4, standIn.Log.Count(l => l == "POST /"));
 
         // A certificate for another key is refused before anything is signed, at the certificate file.
         File.WriteAllBytes(temp.Combine("other.cer"), standIn.Root.RawData);
@@ -238,6 +242,18 @@ public sealed class CloudSigningTests : IDisposable
         Assert.Contains("invalid_client", wrongSecret.Diagnostic.Message);
         Assert.DoesNotContain("wrong", wrongSecret.Diagnostic.Message);
         Assert.DoesNotContain(CloudSigningStandIn.Secret, refused.Diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_federated_token_file_signs_in_without_a_secret()
+    {
+        // What a CI job writes: its OIDC token, read again for every token Entra ID gives.
+        File.WriteAllText(temp.Combine("oidc.jwt"), "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmNvbnRvc28vZHJpdmVyIn0.c2lnbmF0dXJl\n");
+        Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", null);
+        Environment.SetEnvironmentVariable("AZURE_FEDERATED_TOKEN_FILE", temp.Combine("oidc.jwt"));
+        using var key = AzureKeyVaultKey.Open(Vault, "driver-signing");
+        Assert.Single(standIn.Log, l => l.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
+        Assert.StartsWith($"azure-key-vault {Vault}certificates/driver-signing/", key.Identity);
     }
 
     [Fact]
