@@ -60,6 +60,33 @@ public class NativeCommandTests : IDisposable
         Assert.Equal(1, Both(b => new[] { "verify", temp.Combine(b, "package"), "--trusted-cert", temp.Combine("cert", "NativeSigner.cer") }).ExitCode);
     }
 
+    /// <summary>Key Vault through our own client, KMS through the AWS SDK: trimmed and compiled ahead of time, each signs what the managed build signs.</summary>
+    [NativeAotFact]
+    public void The_native_command_signs_with_Key_Vault_and_KMS_as_the_managed_one_does()
+    {
+        using var standIn = new CloudSigningStandIn();
+        var environment = standIn.Environment().ToDictionary(p => p.Key, p => p.Value ?? string.Empty);
+        File.WriteAllBytes(temp.Combine("kms.cer"), standIn.KmsCertificate.RawData);
+        var exe = Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files", "unsigned.exe");
+        foreach (var (signer, options) in new[]
+        {
+            ("vault", new[] { "--azure-key-vault", standIn.Address.AbsoluteUri, "--certificate-name", "driver-signing" }),
+            ("kms", new[] { "--aws-kms", "alias/driver-signing", "--cert", temp.Combine("kms.cer") }),
+        })
+        {
+            foreach (var build in new[] { "managed", "native" })
+            {
+                Directory.CreateDirectory(temp.Combine(signer, build));
+                File.Copy(exe, temp.Combine(signer, build, "tool.exe"));
+                var result = Wdkdriver.RunWith(build == "native" ? Native.Value : null, new[] { "sign", temp.Combine(signer, build, "tool.exe") }.Concat(options).ToArray(), environment);
+                Assert.True(result.ExitCode == 0, $"{signer}, {build}: {result}");
+            }
+
+            // PKCS#1 v1.5 is deterministic: the same key over the same file gives the same bytes.
+            Assert.Equal(File.ReadAllBytes(temp.Combine(signer, "managed", "tool.exe")), File.ReadAllBytes(temp.Combine(signer, "native", "tool.exe")));
+        }
+    }
+
     [NativeAotSoftHsmFact]
     public void The_native_command_makes_signs_and_verifies_cabinets_and_says_with_a_code_that_it_cannot_load_a_token()
     {

@@ -69,10 +69,13 @@ public class CloudSigningPackTests
         Assert.NotEqual(before, File.ReadAllBytes(sys));
         Verified();
 
-        // Artifact Signing: the short-lived certificate of each answer.
-        Pack("-p:SignMode=ProductionSign", $"-p:ProductionArtifactSigningEndpoint={standIn.Address}", "-p:ProductionArtifactSigningAccount=contoso", "-p:ProductionArtifactSigningProfile=release");
+        // Artifact Signing: the short-lived certificate of each answer. Its certificates cannot be registered in Partner
+        // Center: a submission cabinet signed with them is a warning.
+        var artifact = Pack("-p:SignMode=ProductionSign", $"-p:ProductionArtifactSigningEndpoint={standIn.Address}", "-p:ProductionArtifactSigningAccount=contoso", "-p:ProductionArtifactSigningProfile=release", "-p:DriverSubmissionCab=true");
         Verified();
         Assert.Equal("CN=Contoso Ltd (Artifact Signing stand-in)", Signer(sys));
+        Assert.Contains($"{file} : warning WDK5034: The submission cabinet is signed by Artifact Signing", artifact.Output);
+        Assert.DoesNotContain("warning WDK5034", first.Output);
 
         // AWS KMS through the official client, with the certificate the CA issued for the key.
         var kms = new[] { "-p:SignMode=ProductionSign", "-p:ProductionAwsKmsKey=alias/driver-signing", $"-p:ProductionCertificateFile={temp.Combine("kms.cer")}" };
