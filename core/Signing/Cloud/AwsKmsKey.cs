@@ -140,7 +140,7 @@ public sealed class AwsKmsKey : DigestSigningKey
         }
         catch (AmazonClientException e)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSignInRefused, $"AWS KMS cannot be called: {e.Message} Set AWS credentials (docs/cloud-signing.md) and the key's region (ProductionAwsRegion, --region, or AWS_REGION)."), e);
+            throw CannotCall("AWS KMS", e);
         }
     }
 
@@ -153,25 +153,32 @@ public sealed class AwsKmsKey : DigestSigningKey
         }
         catch (NotFoundException e)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudKeyMissing, $"{service} did not {what}: {e.Message} Check ProductionAwsKmsKey (--aws-kms) and the region."), e);
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudKeyMissing, $"{service} did not {what}: {OneLine(e.Message)} Check ProductionAwsKmsKey (--aws-kms) and the region."), e);
         }
         catch (AmazonServiceException e) when (e.ErrorCode is "AccessDeniedException" or "UnrecognizedClientException" or "InvalidSignatureException" or "ExpiredTokenException" || e.StatusCode == System.Net.HttpStatusCode.Forbidden)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSignInRefused, $"{service} refused to {what} ({e.ErrorCode}): {e.Message} The identity needs {Permission}."), e);
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSignInRefused, $"{service} refused to {what} ({e.ErrorCode}): {OneLine(e.Message)} The identity needs {Permission}."), e);
         }
         catch (AmazonServiceException e)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSigningFailed, $"{service} did not {what} ({e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}): {e.Message}"), e);
+            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSigningFailed, $"{service} did not {what} ({e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}): {OneLine(e.Message)}"), e);
         }
         catch (AmazonClientException e)
         {
-            throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSignInRefused, $"{service} cannot be called: {e.Message} Set AWS credentials (docs/cloud-signing.md) and the key's region (ProductionAwsRegion, --region, or AWS_REGION)."), e);
+            throw CannotCall(service, e);
         }
         catch (HttpRequestException e)
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSigningFailed, $"{service} did not {what}: no answer ({e.Message})."), e);
         }
     }
+
+    /// <summary>The AWS SDK found no credentials or no region: its own words, then what to set.</summary>
+    private static WdkException CannotCall(string service, AmazonClientException e) =>
+        new(Diagnostic.Error(ErrorCodes.CloudSignInRefused, $"{service} cannot be called: {OneLine(e.Message).TrimEnd('.')}. Give the key's region (ProductionAwsRegion, --region, or AWS_REGION) and AWS credentials (docs/cloud-signing.md)."), e);
+
+    /// <summary>The AWS SDK's message on one line (it lists each credential source it tried on a line of its own): a diagnostic is one line in a build log.</summary>
+    private static string OneLine(string message) => System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"\s*\n\s*", " ");
 
     /// <summary>The region in an ARN (arn:aws:kms:eu-west-1:111122223333:key/…), or null.</summary>
     private static string? ArnRegion(string key)

@@ -184,6 +184,23 @@ public sealed class CloudSigningTests : IDisposable
         var missing = Assert.Throws<WdkException>(() => AwsKmsKey.Open("alias/nothing", temp.Combine("kms.cer"), null));
         Assert.Equal(ErrorCodes.CloudKeyMissing, missing.Diagnostic.Code);
 
+        // No credentials anywhere: the SDK's list of what it tried, on one line, and what to set.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", temp.Combine("no-credentials"));
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", temp.Combine("no-config"));
+        try
+        {
+            var none = Assert.Throws<WdkException>(() => AwsKmsKey.Open("alias/driver-signing", temp.Combine("kms.cer"), null));
+            Assert.Equal(ErrorCodes.CloudSignInRefused, none.Diagnostic.Code);
+            Assert.DoesNotContain("\n", none.Diagnostic.Message);
+            Assert.EndsWith("AWS credentials (docs/cloud-signing.md).", none.Diagnostic.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", null);
+            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", null);
+        }
+
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIAREVOKED000000000");
         var refused = Assert.Throws<WdkException>(() => AwsKmsKey.Open("alias/driver-signing", temp.Combine("kms.cer"), null));
         Assert.Equal(ErrorCodes.CloudSignInRefused, refused.Diagnostic.Code);
