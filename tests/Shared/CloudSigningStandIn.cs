@@ -297,6 +297,11 @@ internal sealed class CloudSigningStandIn : IDisposable
             {
                 signature = certificate.GetRSAPrivateKey()!.SignHash(digest, Hash(alg), RSASignaturePadding.Pkcs1);
             }
+            else if (alg == "RSNULL" && digest.Length == 35 && certificate.GetRSAPrivateKey() is { } rsa)
+            {
+                // A SHA-1 DigestInfo, signed as it is: what PKCS#1 v1.5 makes of the SHA-1 hash it ends with.
+                signature = rsa.SignHash(digest[^20..], HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1);
+            }
             else if (alg.StartsWith("ES", StringComparison.Ordinal) && certificate.GetECDsaPrivateKey() is { } ecdsa && digest.Length * 8 == int.Parse(alg[2..]))
             {
                 signature = ecdsa.SignHash(digest);

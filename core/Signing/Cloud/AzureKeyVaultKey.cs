@@ -113,26 +113,35 @@ public sealed class AzureKeyVaultKey : DigestSigningKey
                 .FirstOrDefault();
             return authority is not null && Uri.TryCreate(authority, UriKind.Absolute, out var uri) ? uri.AbsolutePath.Trim('/').Split('/')[0] : null;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
             throw new WdkException(Diagnostic.Error(ErrorCodes.CloudSigningFailed, $"Cannot reach Key Vault at {address.GetLeftPart(UriPartial.Authority)}: {e.Message}"), e);
         }
     }
 
     /// <summary>The vault gave the certificate and its key together: no probe signature, which would be a remote call.</summary>
-    public override string? CannotSign(DateTime utcNow) => CertificateCannotSign(Certificate, utcNow) ?? AlgorithmCannotSign(HashAlgorithmName.SHA256);
+    public override string? CannotSign(DateTime utcNow) => CertificateCannotSign(Certificate, utcNow) ?? KindCannotSign();
 
     private bool IsRsa => keyType.StartsWith("RSA", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Refused before any call: a key of another kind than the certificate's, or a digest the key's curve does not take.</summary>
-    private string? AlgorithmCannotSign(HashAlgorithmName digest)
+    /// <summary>Refused before any call: a key of another kind than the certificate's.</summary>
+    private string? KindCannotSign()
     {
         using var rsa = Certificate.GetRSAPublicKey();
-        if (keyType.Length > 0 && IsRsa != (rsa is not null))
+        return keyType.Length > 0 && IsRsa != (rsa is not null)
+            ? $"its key in the vault is {keyType}, the certificate's is {(rsa is not null ? "RSA" : "not RSA")}."
+            : null;
+    }
+
+    /// <summary>Refused before the call: a key of another kind, or a digest the key's curve does not take.</summary>
+    private string? AlgorithmCannotSign(HashAlgorithmName digest)
+    {
+        if (KindCannotSign() is { } reason)
         {
-            return $"its key in the vault is {keyType}, the certificate's is {(rsa is not null ? "RSA" : "not RSA")}.";
+            return reason;
         }
 
+        using var rsa = Certificate.GetRSAPublicKey();
         if (rsa is not null)
         {
             return null;

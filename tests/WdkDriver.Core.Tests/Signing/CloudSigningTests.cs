@@ -83,6 +83,14 @@ public sealed class CloudSigningTests : IDisposable
 
         // The vault's challenge, a token, the certificate, then one sign call per file: no probe signature.
         Assert.Equal(2, standIn.SignCalls);
+
+        // SHA-1 (FileDigestAlgorithm=sha1, for Windows before 7 SP1): the DigestInfo made here, signed as RSNULL.
+        using (var signer = FileSigner.WithKey(AzureKeyVaultKey.Open(Vault, "driver-signing")))
+        {
+            signer.Sign(files[0], temp.Combine("sha1.sys"), HashAlgorithmName.SHA1, CancellationToken.None);
+        }
+
+        Verified(temp.Combine("sha1.sys"));
         var log = standIn.Log.ToList();
         Assert.Equal($"GET /certificates/driver-signing", log[0]);
         Assert.EndsWith("/oauth2/v2.0/token", log[1]);
