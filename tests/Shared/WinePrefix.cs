@@ -45,6 +45,40 @@ internal sealed class WinePrefix : IDisposable
 
     public static string WindowsPath(string path) => "Z:" + path.Replace('/', '\\');
 
+    /// <summary>
+    /// Runs a Windows program (a self-contained .NET one too: wine's own mscoree, which CoreCLR needs to map IL
+    /// images, is left on for it) with the environment given; returns its exit code and what it printed.
+    /// </summary>
+    public (int ExitCode, string Output, string Error) Program(string program, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("/usr/bin/wine") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder.Path };
+        info.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["WINEPREFIX"] = Path;
+        info.Environment["WINEDEBUG"] = "-all";
+        info.Environment["WINEDLLOVERRIDES"] = "mshtml=";
+        info.Environment["DISPLAY"] = string.Empty;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in 5 minutes.");
+        }
+
+        return (process.ExitCode, output, error.Result);
+    }
+
     private string Run(string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder.Path };
