@@ -4,6 +4,7 @@ namespace WdkDriver.Cli.Tests;
 /// The command compiled ahead of time (Native AOT, how the benchmark and the README's native build run it) does what
 /// the framework-dependent build does, byte for byte: nothing it reaches was trimmed away or needs code generation.
 /// </summary>
+[Collection(CommandPublish.Name)]
 public class NativeCommandTests : IDisposable
 {
     private static readonly Lazy<string> Native = new(Publish);
