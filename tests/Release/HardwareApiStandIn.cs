@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -61,13 +60,7 @@ internal sealed class HardwareApiStandIn : IDisposable
         this.storage = storage;
         this.clientId = clientId;
         this.secret = secret;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Authority = new Uri($"http://127.0.0.1:{port}/");
-        listener.Prefixes.Add(Authority.AbsoluteUri);
-        listener.Start();
+        Authority = LoopbackListener.Start(listener);
         loop = Task.Run(Serve);
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -56,13 +55,7 @@ internal sealed class CloudSigningStandIn : IDisposable
         kmsCertificate = Issue("CN=Contoso KMS Signer", RSA.Create(3072), now.AddYears(1));
         profileCertificate = Issue("CN=Contoso Ltd (Artifact Signing stand-in)", RSA.Create(3072), now.AddDays(3));
 
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        listener.Prefixes.Add(Address.AbsoluteUri);
-        listener.Start();
+        Address = LoopbackListener.Start(listener);
         _ = Task.Run(Serve);
     }
 

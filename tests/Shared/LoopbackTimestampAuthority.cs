@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace WdkDriver.Tests;
 
@@ -40,13 +39,7 @@ internal sealed class LoopbackTimestampAuthority : IDisposable
         temp.Write("tsa.cnf", Config);
         temp.Write("tsaserial", "01\n");
         ToolProcess.Succeed(temp.Path, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.crt", "-days", "30", "-subj", "/CN=Loopback TSA", "-addext", "extendedKeyUsage=critical,timeStamping");
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Address = new Uri($"http://127.0.0.1:{port}/");
-        listener.Prefixes.Add(Address.AbsoluteUri);
-        listener.Start();
+        Address = LoopbackListener.Start(listener);
         _ = Task.Run(Serve);
     }
 

@@ -229,7 +229,8 @@ public sealed class CloudSigningTests : IDisposable
         }
 
         Verified(files[0]);
-        Assert.Equal(3, standIn.Log.Count(l => l.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)) + 1);
+        // The first token, and the one asked for after the vault refused the expired one.
+        Assert.Equal(2, standIn.Log.Count(l => l.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)));
 
         var before = File.ReadAllBytes(files[1]);
         standIn.Faults.Enqueue(new CloudFault("/sign", 500));
