@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Threading;
 using WdkDriver.Core.Diagnostics;
@@ -30,7 +31,7 @@ public static class CargoMetadataCommand
             var error = result.Error.Trim();
             throw new WdkException(Diagnostic.Error(
                 ErrorCodes.CargoMetadataFailed,
-                $"cargo cannot read the workspace: {(error.StartsWith("error: ") ? error.Substring(7) : error)}".Replace("\n", " "),
+                $"cargo cannot read the workspace: {(error.StartsWith("error: ", StringComparison.Ordinal) ? error.Substring(7) : error)}".Replace("\n", " "),
                 manifestPath));
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -18,7 +19,7 @@ internal static class InfParser
             var (content, unclosedQuote) = StripComment(lines[index].Text);
             var logical = new StringBuilder();
             // A backslash that ends a line's content continues the entry on the next line.
-            while (content.TrimEnd().EndsWith("\\") && index + 1 < lines.Count)
+            while (content.TrimEnd().EndsWith("\\", StringComparison.Ordinal) && index + 1 < lines.Count)
             {
                 var trimmed = content.TrimEnd();
                 logical.Append(trimmed, 0, trimmed.Length - 1);

@@ -41,7 +41,7 @@ internal static class FileRules
 
         foreach (var copy in check.Document.Sections.Where(s => check.Reached.Contains(s.Name)).SelectMany(s => s.Find("CopyFiles")))
         {
-            foreach (var list in copy.Values.Where(v => v.Length > 0 && !v.StartsWith("@") && check.Has(v)))
+            foreach (var list in copy.Values.Where(v => v.Length > 0 && !v.StartsWith("@", StringComparison.Ordinal) && check.Has(v)))
             {
                 if (check.DestinationOf(list) is null)
                 {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using WdkDriver.Core.Diagnostics;
@@ -17,7 +18,7 @@ public static class InfValidator
         {
             document = InfDocument.Load(path);
         }
-        catch (WdkException e) when (e.Diagnostic.Code.StartsWith("INF"))
+        catch (WdkException e) when (e.Diagnostic.Code.StartsWith("INF", StringComparison.Ordinal))
         {
             return new[] { e.Diagnostic };
         }

@@ -178,7 +178,7 @@ internal static class SectionRules
         {
             if (SectionDirectives.Any(entry.KeyIs))
             {
-                foreach (var name in entry.Values.Where(v => v.Length > 0 && !(entry.KeyIs("CopyFiles") && v.StartsWith("@"))))
+                foreach (var name in entry.Values.Where(v => v.Length > 0 && !(entry.KeyIs("CopyFiles") && v.StartsWith("@", StringComparison.Ordinal))))
                 {
                     yield return (entry, name, false);
                 }
