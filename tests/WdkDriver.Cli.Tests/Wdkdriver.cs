@@ -25,7 +25,14 @@ internal static class Wdkdriver
     /// <param name="command">An executable; null for the framework-dependent build.</param>
     public static CommandResult RunWith(string? command, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(command ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(command ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
+        };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
@@ -50,6 +57,9 @@ internal static class Wdkdriver
         }
 
         process.WaitForExit();
-        return new CommandResult(process.ExitCode, output.Result, error.Result);
+
+        // The command ends its lines as its host does (CRLF on Windows, where the Windows lane runs it); the tests
+        // read lines.
+        return new CommandResult(process.ExitCode, output.Result.Replace("\r\n", "\n"), error.Result.Replace("\r\n", "\n"));
     }
 }
