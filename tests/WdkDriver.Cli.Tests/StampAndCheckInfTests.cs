@@ -8,7 +8,8 @@ public class StampAndCheckInfTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private static string Corpus(string relativePath) => Path.Combine(RepositoryPaths.Corpus, "inf", relativePath);
+    /// <summary>A corpus file by its path with '/', as this host writes paths (the command prints them full and native).</summary>
+    private static string Corpus(string relativePath) => Path.Combine(RepositoryPaths.Corpus, "inf", relativePath.Replace('/', Path.DirectorySeparatorChar));
 
     private const string KernelBookBooster = "kernel-book-rust/chapter_05/booster/booster.inx";
 
@@ -28,6 +29,20 @@ public class StampAndCheckInfTests : IDisposable
 
         var check = Wdkdriver.Run("check-inf", output);
         Assert.True(check.ExitCode == 0, check.ToString());
+    }
+
+    [Fact]
+    public void An_argument_with_spaces_quotes_cmd_metacharacters_and_other_scripts_reaches_the_command_and_its_message_unchanged()
+    {
+        // In the Windows lane this is wdkdriver.exe as a Windows process: the argument crosses CreateProcess's single
+        // command line (quoted by .NET as the C runtime splits it), where none of cmd's syntax may act on it, and the
+        // message comes back through a pipe in the console's encoding.
+        var argument = Path.Combine(temp.Path, "a b", "q \"x\" & | ^ % !v! < > é ß 中 😀.inf");
+
+        var result = Wdkdriver.Run("check-inf", argument);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"{argument}: error WDK2001: ", result.Output + result.Error);
     }
 
     [Fact]

@@ -17,24 +17,28 @@ public class RustToolchainLocatorTests : IDisposable
     {
         var bin = temp.Combine(name, "bin");
         var sysroot = temp.Combine(name, "sysroot");
-        temp.Write(Path.Combine(name, "bin", "cargo"), "");
-        temp.Write(Path.Combine(name, "bin", "rustc"), "");
+        temp.Write(Path.Combine(name, "bin", Exe("cargo")), "");
+        temp.Write(Path.Combine(name, "bin", Exe("rustc")), "");
         temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", "x86_64-unknown-linux-gnu", "lib", "libcore-1.rlib"), "");
         if (hasTarget)
         {
             temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", Target, "lib", "libcore-2.rlib"), "");
         }
 
-        runner.Answer(Path.Combine(bin, "cargo"), "--version", $"cargo {cargoVersion}")
-            .Answer(Path.Combine(bin, "rustc"), "--version", $"rustc {rustcVersion}")
-            .Answer(Path.Combine(bin, "rustc"), "--print sysroot", sysroot);
+        runner.Answer(Path.Combine(bin, Exe("cargo")), "--version", $"cargo {cargoVersion}")
+            .Answer(Path.Combine(bin, Exe("rustc")), "--version", $"rustc {rustcVersion}")
+            .Answer(Path.Combine(bin, Exe("rustc")), "--print sysroot", sysroot);
         return bin;
     }
 
-    /// <summary>A Unix search: this machine's /usr/bin and /usr/local/bin come after <paramref name="path"/>; the
-    /// scripted runner does not know them, so they only ever add a rejection.</summary>
-    private ToolchainSearch Search(string path) =>
-        new(null, null, path.Replace(';', ':'), CargoHome: null, UserHome: temp.Combine("home"), WindowsHost: false);
+    /// <summary>The host's own names: <c>cargo.exe</c> on Windows (the Windows lane runs these tests there).</summary>
+    private static string Exe(string tool) => OperatingSystem.IsWindows() ? tool + ".exe" : tool;
+
+    /// <summary>A search with this host's conventions (PATH's separator, .exe, and on Unix /usr/bin and
+    /// /usr/local/bin after <paramref name="path"/>, which the scripted runner does not know, so they only ever add a
+    /// rejection).</summary>
+    private ToolchainSearch Search(params string[] path) =>
+        new(null, null, string.Join(Path.PathSeparator, path), CargoHome: null, UserHome: temp.Combine("home"), WindowsHost: OperatingSystem.IsWindows());
 
     [Fact]
     public void Skips_the_first_toolchain_on_PATH_when_it_lacks_the_target()
@@ -42,9 +46,9 @@ public class RustToolchainLocatorTests : IDisposable
         var rustup = Installation("rustup", "1.95.0", "1.95.0", hasTarget: false);
         var debian = Installation("debian", "1.65.0", "1.63.0", hasTarget: true);
 
-        var toolchain = new RustToolchainLocator(runner).Locate(Search(rustup + ";" + debian), Target, temp.Path);
+        var toolchain = new RustToolchainLocator(runner).Locate(Search(rustup, debian), Target, temp.Path);
 
-        Assert.Equal(Path.Combine(debian, "cargo"), toolchain.Cargo);
+        Assert.Equal(Path.Combine(debian, Exe("cargo")), toolchain.Cargo);
         Assert.Equal(new Version(1, 63, 0), toolchain.RustcVersion);
         Assert.Equal(Target, toolchain.Target);
     }
@@ -89,11 +93,11 @@ public class RustToolchainLocatorTests : IDisposable
     {
         var rustup = Installation("rustup", "1.95.0", "1.95.0", hasTarget: false);
         var debian = Installation("debian", "1.65.0", "1.63.0", hasTarget: true);
-        var search = new ToolchainSearch(Path.Combine(debian, "cargo"), null, rustup, null, null, WindowsHost: false);
+        var search = Search(rustup) with { CargoPath = Path.Combine(debian, Exe("cargo")) };
 
         var toolchain = new RustToolchainLocator(runner).Locate(search, Target, temp.Path);
 
-        Assert.Equal(Path.Combine(debian, "rustc"), toolchain.Rustc);
+        Assert.Equal(Path.Combine(debian, Exe("rustc")), toolchain.Rustc);
         Assert.Single(search.Candidates());
     }
 
@@ -113,6 +117,21 @@ public class RustToolchainLocatorTests : IDisposable
         Assert.Equal("WDK1002", notRunning.Code);
         Assert.Contains($"No Rust toolchain found runs: {broken} cannot run", notRunning.Message);
         Assert.DoesNotContain("rustup target add", notRunning.Message);
+    }
+
+    [Fact]
+    public void PATH_with_spaces_quotes_and_non_ASCII_names_then_CARGO_HOME_then_the_home_cargo_bin_are_searched_in_that_order()
+    {
+        var quoted = Installation("Rust Tøols", "1.95.0", "1.95.0", hasTarget: false);
+        var cargoHome = Installation(Path.Combine("cargo home", "x"), "1.95.0", "1.95.0", hasTarget: false);
+        var home = Installation(Path.Combine("home", ".cargo"), "1.95.0", "1.95.0", hasTarget: true);
+        var search = Search("\"" + quoted + "\"", "relative" + Path.DirectorySeparatorChar + "bin") with { CargoHome = Path.GetDirectoryName(cargoHome) };
+
+        var candidates = search.Candidates().Select(c => c.Cargo).Take(3).ToList();
+        var toolchain = new RustToolchainLocator(runner).Locate(search, Target, temp.Path);
+
+        Assert.Equal(new[] { Path.Combine(quoted, Exe("cargo")), Path.Combine(cargoHome, Exe("cargo")), Path.Combine(home, Exe("cargo")) }, candidates);
+        Assert.Equal(Path.Combine(home, Exe("rustc")), toolchain.Rustc);
     }
 
     [WindowsRustFact]
