@@ -96,6 +96,9 @@ internal sealed class Azurite : IDisposable
 /// <summary>A test that uploads to Azurite (npm's azurite, installed by eng/install-prerequisites.sh).</summary>
 public sealed class AzuriteFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs azurite (node).</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [azurite (node)]";
+
     public AzuriteFactAttribute()
     {
         Skip = Requirements.SkipReason(Azurite.Available, "azurite (npm install -g azurite)");
@@ -105,6 +108,9 @@ public sealed class AzuriteFactAttribute : FactAttribute
 /// <summary>A test that builds a driver with Rust and submits it to the stand-in, uploading to Azurite.</summary>
 public sealed class WindowsRustAzuriteFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo, mingw-w64, azurite (node).</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo, mingw-w64, azurite (node)]";
+
     public WindowsRustAzuriteFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)")

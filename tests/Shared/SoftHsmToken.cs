@@ -97,6 +97,9 @@ internal sealed class SoftHsmToken : IDisposable
 /// <summary>A test that signs with a key in SoftHSM2, checked by osslsigncode through OpenSSL's PKCS#11 engine.</summary>
 public sealed class SoftHsmFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs SoftHSM2, pkcs11-tool, osslsigncode.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [SoftHSM2, pkcs11-tool, osslsigncode]";
+
     public SoftHsmFactAttribute()
     {
         Skip = Requirements.SkipReason(SoftHsmToken.Available, "SoftHSM2, OpenSC (pkcs11-tool), openssl or osslsigncode");
@@ -106,6 +109,9 @@ public sealed class SoftHsmFactAttribute : FactAttribute
 /// <summary>A test that builds a driver with Rust and signs it with a key in SoftHSM2.</summary>
 public sealed class WindowsRustSoftHsmFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs cargo, SoftHSM2, osslsigncode.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [cargo, SoftHSM2, osslsigncode]";
+
     public WindowsRustSoftHsmFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.WindowsRust, "Rust for x86_64-pc-windows-gnu (rustc, cargo, libstd-rust-dev-windows, mingw-w64)")
@@ -116,6 +122,9 @@ public sealed class WindowsRustSoftHsmFactAttribute : FactAttribute
 /// <summary>A test of the native command signing with a key in SoftHSM2.</summary>
 public sealed class NativeAotSoftHsmFactAttribute : FactAttribute
 {
+    /// <summary>Kept out of the Windows lane: the test runs clang (Native AOT), SoftHSM2.</summary>
+    public string WindowsLane => LaneExclusion.LinuxPrograms + " [clang (Native AOT), SoftHSM2]";
+
     public NativeAotSoftHsmFactAttribute()
     {
         Skip = Requirements.SkipReason(Requirements.FindOnPath("clang") is not null, "clang (for Native AOT)")

@@ -5,6 +5,7 @@ namespace WdkDriver.Cli.Tests;
 /// Artifact Signing, KMS and Entra ID, not the services), credentials in the command's environment: every kind of file
 /// it signs, verified by osslsigncode and by <c>wdkdriver verify</c> against the stand-in's root.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class CloudSigningCommandTests : IDisposable
 {
     private readonly CloudSigningStandIn standIn = new();

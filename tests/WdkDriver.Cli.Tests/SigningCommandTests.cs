@@ -1,5 +1,6 @@
 namespace WdkDriver.Cli.Tests;
 
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public class SigningCommandTests : IDisposable
 {
     private readonly TempDirectory temp = new("cli-sign");

@@ -1,6 +1,7 @@
 namespace WdkDriver.Cli.Tests;
 
 /// <summary><c>wdkdriver verify --microsoft</c> on the real package Partner Center signed.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public class VerifyMicrosoftCommandTests
 {
     private static readonly string Attested = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");

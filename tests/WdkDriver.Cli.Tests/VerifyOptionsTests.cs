@@ -1,6 +1,7 @@
 namespace WdkDriver.Cli.Tests;
 
 /// <summary><c>wdkdriver verify</c>'s --catalog, --crl and --at, on files osslsigncode and openssl made.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class VerifyOptionsTests : IDisposable
 {
     private static readonly string Makecat = Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files");

@@ -5,6 +5,7 @@ namespace WdkDriver.Cli.Tests;
 /// APIs, CRLF) says and writes what the Linux build does, byte for byte, for every step that needs no RSA: wine 8's
 /// BCrypt fails RSA with 0xc1000002, public keys too, so signing and verifying cannot run there (docs/windows.md).
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.LinuxPrograms)]
 [Collection(CommandPublish.Name)]
 public sealed class WindowsProcessTests : IDisposable
 {

@@ -4,6 +4,7 @@ using WdkDriver.Core.Diagnostics;
 namespace WdkDriver.Core.Tests;
 
 /// <summary>The linker the SDK gives an MSVC target off Windows, and where a project's own linker is found first.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
 public class MsvcLinkerTests : IDisposable
 {
     private const string Target = "x86_64-pc-windows-msvc";

@@ -8,6 +8,7 @@ namespace WdkDriver.Core.Tests;
 /// folders; the programs answer through a scripted runner): the MSVC target wherever one has it, the GNU fallback
 /// said once, and the clients built where they can link.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
 public class RustBuildPlannerTests : IDisposable
 {
     private const string Msvc = "x86_64-pc-windows-msvc";

@@ -259,6 +259,7 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void VerifyDriverPackage_in_Microsoft_mode_accepts_the_attested_package_that_the_ordinary_mode_refuses()
     {
         var folder = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");
@@ -278,6 +279,7 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void UseAttestedDriverPackages_packs_Microsofts_real_package_with_no_root_given_and_refuses_it_when_another_root_is_pinned()
     {
         // Microsoft's roots ship with the tool, so no file is needed on Linux: the package Partner Center signed for
@@ -326,6 +328,7 @@ public class TaskTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void VerifySignatures_takes_revocation_lists_and_codes_a_revoked_signer_at_the_file()
     {
         using var temp = new TempDirectory();

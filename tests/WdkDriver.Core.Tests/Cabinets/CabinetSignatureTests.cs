@@ -15,6 +15,7 @@ namespace WdkDriver.Core.Tests.Cabinets;
 /// Cabinet signatures against osslsigncode, which implements signtool's format independently: it verifies ours, we
 /// verify its, its remove-signature gives back our unsigned cabinet, and gcab and cabextract still read a signed one.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class CabinetSignatureTests : IDisposable
 {
     private static readonly DateTime Time = new(2026, 11, 30, 12, 0, 0);

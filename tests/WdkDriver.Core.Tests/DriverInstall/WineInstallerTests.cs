@@ -9,6 +9,7 @@ namespace WdkDriver.Core.Tests.DriverInstall;
 /// the legacy Hello driver (the service created, the client talking to the driver), the upgrade, the removal. Wine's
 /// msiexec reports success when an action's program cannot start, so every test asserts the effects.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.LinuxPrograms)]
 public sealed class WineInstallerTests : IDisposable
 {
     private const string Uninstall = @"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\";

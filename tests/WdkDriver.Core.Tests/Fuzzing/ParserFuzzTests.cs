@@ -45,6 +45,7 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void The_PE_reader_and_Authenticode_hasher()
     {
         var seeds = PeSeeds();
@@ -60,6 +61,7 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void The_image_header_reader_and_memory_integrity_check()
     {
         // The corpus's images: a Windows 7 driver, the attested Mullvad driver, signtool-signed user-mode DLLs.
@@ -90,6 +92,7 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void The_signature_verifier_on_signed_PE_images()
     {
         var seeds = PeSeeds().Skip(1).ToList();
@@ -104,6 +107,7 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void The_revocation_list_reader_and_the_chain_check_that_uses_it()
     {
         var now = DateTimeOffset.UtcNow;
@@ -207,6 +211,7 @@ public class ParserFuzzTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void The_signature_verifier_on_signed_cabinets()
     {
         var a = temp.Write("seed-signed/Pkg/a.inf", string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i}\n")));
@@ -240,6 +245,7 @@ public class ParserFuzzTests : IDisposable
 
     /// <summary>Regression (found by this fuzzer): a signer certificate whose extended key usage does not decode.</summary>
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void A_signer_certificate_with_a_corrupt_key_usage_extension_is_a_finding_not_a_crash()
     {
         using var key = RSA.Create(2048);

@@ -11,6 +11,7 @@ namespace WdkDriver.Core.Tests.Installer;
 /// An installer package's Authenticode signature, both ways with osslsigncode: it verifies ours, we verify its; a
 /// changed byte in any stream, the summary included, is refused; a package wixl built signs and verifies too.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class InstallerSignatureTests : IDisposable
 {
     private static readonly Lazy<X509Certificate2> Signer = new(() => TestCertificate.Create("CN=Installer signer", DateTimeOffset.UtcNow));

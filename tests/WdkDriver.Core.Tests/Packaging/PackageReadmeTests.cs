@@ -53,6 +53,7 @@ public sealed class PackageReadmeTests : IDisposable
     }
 
     /// <summary>The readme reads who signed the catalog: a test certificate that ships beside a vendor-signed catalog does not make it test-signed.</summary>
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     [Fact]
     public void Test_signed_and_vendor_signed_catalogs_are_told_apart_by_their_signer()
     {

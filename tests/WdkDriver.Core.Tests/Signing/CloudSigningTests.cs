@@ -13,6 +13,7 @@ namespace WdkDriver.Core.Tests.Signing;
 /// <see cref="CloudSigningStandIn"/>, a stand-in of their documented APIs with Entra ID's token endpoint; what they sign
 /// is verified by osslsigncode and by our verifier against the stand-in's root.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 [Collection(ProcessEnvironment.Name)]
 public sealed class CloudSigningTests : IDisposable
 {

@@ -8,6 +8,7 @@ using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Signing;
 
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 [Collection(ProcessEnvironment.Name)]
 public class FileSignerTests : IDisposable
 {
@@ -105,6 +106,7 @@ public class FileSignerTests : IDisposable
 public class CertificateStoreLookupTests
 {
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
     public void A_certificate_in_the_users_personal_store_is_found_by_thumbprint()
     {
         using var certificate = TestCertificate.Create("CN=Store lookup test", DateTimeOffset.UtcNow);

@@ -14,6 +14,7 @@ namespace WdkDriver.Core.Tests.Signing;
 /// WHQL one from the hardware portal) and on forgeries of them: a changed INF, a catalog re-signed by someone else, a
 /// look-alike of Microsoft's chain, a removed or damaged time stamp.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class MicrosoftSignatureTests : IDisposable
 {
     private static readonly string Attested = Path.Combine(RepositoryPaths.Corpus, "attested", "mullvad-split-tunnel");

@@ -12,6 +12,7 @@ namespace WdkDriver.Core.Tests.Signing;
 /// Signing with a key that stays in a PKCS#11 token, against SoftHSM2 (a real token implementation) and osslsigncode
 /// (which signs with the same key through OpenSSL's PKCS#11 engine); OpenSC's pkcs11-spy counts the calls made.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class Pkcs11SigningTests : IDisposable
 {
     private readonly SoftHsmToken token = new();

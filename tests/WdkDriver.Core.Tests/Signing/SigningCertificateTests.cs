@@ -8,6 +8,7 @@ using WdkDriver.Core.Verification;
 namespace WdkDriver.Core.Tests.Signing;
 
 /// <summary>A certificate that cannot make a signature Windows accepts is refused before anything is signed.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 [Collection(ProcessEnvironment.Name)]
 public class SigningCertificateTests : IDisposable
 {

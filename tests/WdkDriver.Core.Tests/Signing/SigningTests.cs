@@ -10,6 +10,7 @@ using WdkDriver.Core.Signing;
 namespace WdkDriver.Core.Tests.Signing;
 
 /// <summary>Signatures this project writes, judged by osslsigncode and by .NET's SignedCms.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public class SigningTests : IDisposable
 {
     private static readonly Lazy<X509Certificate2> Certificate = new(() => TestCertificate.Create("CN=WdkDriver signing test", DateTimeOffset.UtcNow));

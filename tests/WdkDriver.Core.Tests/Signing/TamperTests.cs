@@ -13,6 +13,7 @@ namespace WdkDriver.Core.Tests.Signing;
 /// bytes the Authenticode hash covers, the catalog's trust list, the INF) must be caught by the verifier; changes to
 /// what Authenticode leaves out (the CheckSum field) are judged as Windows judges them: not a signature matter.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class TamperTests : IDisposable
 {
     private readonly TempDirectory temp = new("tamper");

@@ -10,6 +10,7 @@ using WdkDriver.Core.Verification;
 namespace WdkDriver.Core.Tests.Signing;
 
 /// <summary>RFC 3161 time stamps from a real time-stamping authority (openssl ts) on loopback; never the internet.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class TimestampTests : IDisposable
 {
     private readonly TempDirectory temp = new("timestamps");

@@ -6,6 +6,7 @@ using WdkDriver.Core.Verification;
 
 namespace WdkDriver.Core.Tests.Signing;
 
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public class VerifierTests : IDisposable
 {
     private static readonly Lazy<X509Certificate2> Signer = new(() => TestCertificate.Create("CN=WdkDriver verify test", DateTimeOffset.UtcNow));

@@ -10,6 +10,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// Files a signed catalog vouches for need no signature of their own (<c>signtool verify /c</c>), by the digest makecat
 /// computes for them; in a driver package, all but the binary of a boot-start service.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class CatalogVouchingTests : IDisposable
 {
     private static readonly string MakecatFiles = Path.Combine(RepositoryPaths.Corpus, "catalogs", "osslsigncode-makecat", "tests", "files");

@@ -8,6 +8,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// trust store (a cross-signed copy of the root in the signature does not hide it), a key usage without digital
 /// signatures may not sign code, and a root that spells out its elliptic curve (CVE-2020-0601) is named as a spoof.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class ChainTrustTests : IDisposable
 {
     private const string CaExtensions = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n";

@@ -14,6 +14,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// certificate when its countersignature verifies, on real signed files (a Microsoft inbox driver, GlobalSign-stamped
 /// drivers and catalog) and on osslsigncode's <c>-t</c> against a loopback authority made of <c>openssl cms</c>.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class LegacyTimestampTests : IDisposable
 {
     private static readonly string Files = Path.Combine(RepositoryPaths.Corpus, "catalogs");

@@ -11,6 +11,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// Offline revocation: a certificate a given list revokes before the signature's time stamp, or at all without one,
 /// is refused; one revoked after the time stamp signed while it was good. Lists from .NET's builder and from openssl.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class RevocationTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;

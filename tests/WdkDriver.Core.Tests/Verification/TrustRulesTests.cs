@@ -9,6 +9,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// WinVerifyTrust's rules where a chain or a signature's content says more than its math: an issuer's extended key
 /// usages narrow what it can issue, and each kind of file takes a signature over its own kind of content only.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class TrustRulesTests : IDisposable
 {
     private const string CodeSigning = "1.3.6.1.5.5.7.3.3";

@@ -12,6 +12,7 @@ namespace WdkDriver.Core.Tests.Verification;
 /// signature only from revision 2.0 of type PKCS_SIGNED_DATA (osslsigncode refuses any other too; the PE checksum is
 /// made right so that nothing else differs), and only one made for a PE image.
 /// </summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.Rsa)]
 public sealed class WinCertificateTests : IDisposable
 {
     private readonly TempDirectory temp = new("win-certificate");

@@ -3,6 +3,7 @@ using WdkDriver.Core.Versioning;
 namespace WdkDriver.Core.Tests.Versioning;
 
 /// <summary>The key under which NBGV's properties are recorded, on real git repositories made by git.</summary>
+[Trait(LaneExclusion.Trait, LaneExclusion.LinuxPrograms)]
 [Collection(ProcessEnvironment.Name)]
 public class GitVersionRecordTests : IDisposable
 {
