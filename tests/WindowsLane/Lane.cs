@@ -6,7 +6,8 @@ namespace WdkDriver.WindowsLane;
 /// <summary>
 /// The lane: runs each test assembly in a child process of this program and prints each test as it ends. A child
 /// that dies (a crash in native code, a test that hangs past <see cref="TestTimeout"/>) is started again: the test it
-/// was in gets one more process, and fails if that one ends in it too. The last line is <c>windows lane: n passed, n failed, n excluded</c>.
+/// was in gets one more process, and fails if that one ends in it too. The last line is
+/// <c>windows lane: n passed, n failed, n excluded</c>.
 /// </summary>
 internal static class Lane
 {
