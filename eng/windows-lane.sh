@@ -24,6 +24,13 @@ dotnet publish tests/WindowsLane -c Release -r win-x64 --self-contained -p:Publi
 command="$root/artifacts/windows-lane/wdkdriver"
 dotnet publish cli -c Release -r win-x64 --self-contained -p:PublishAot=false -o "$command" -v:q -nologo
 
+# cargo.exe and rustc.exe stand-ins, which the toolchain discovery test finds and runs as Windows programs.
+stand_ins="$root/artifacts/windows-lane/stand-ins"
+mkdir -p "$stand_ins"
+for tool in cargo rustc; do
+  x86_64-w64-mingw32-gcc -O2 -Wall -Werror -DTOOL="\"$tool\"" tests/WindowsLane/stand-ins/rust-tool.c -o "$stand_ins/$tool.exe"
+done
+
 work="$(mktemp -d)"
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all DISPLAY=
 # CoreCLR's double mapping of code pages (write xor execute) crashes under wine when dynamic methods are freed
@@ -46,4 +53,4 @@ for assembly in "${assemblies[@]}"; do
 done
 
 # CI=true: no test of ours skips for a missing tool; what cannot run here is excluded by its trait instead.
-CI=true WDKDRIVER_COMMAND="$(windows_path "$command/wdkdriver.exe")" WINEDLLOVERRIDES="mshtml=" wine "$host/WdkDriver.WindowsLane.exe" lane "${arguments[@]}"
+CI=true WDKDRIVER_COMMAND="$(windows_path "$command/wdkdriver.exe")" WDK_LANE_RUST_STAND_INS="$(windows_path "$stand_ins")" WINEDLLOVERRIDES="mshtml=" wine "$host/WdkDriver.WindowsLane.exe" lane "${arguments[@]}"

@@ -7,6 +7,7 @@ namespace WdkDriver.Core.Tests;
 public class RustToolchainLocatorTests : IDisposable
 {
     private const string Target = "x86_64-pc-windows-gnu";
+    private const string Msvc = "x86_64-pc-windows-msvc";
     private readonly TempDirectory temp = new("toolchain");
     private readonly ScriptedProcessRunner runner = new();
 
@@ -132,6 +133,44 @@ public class RustToolchainLocatorTests : IDisposable
 
         Assert.Equal(new[] { Path.Combine(quoted, Exe("cargo")), Path.Combine(cargoHome, Exe("cargo")), Path.Combine(home, Exe("cargo")) }, candidates);
         Assert.Equal(Path.Combine(home, Exe("rustc")), toolchain.Rustc);
+    }
+
+    [Fact]
+    public void Real_programs_in_a_folder_with_a_space_and_non_ASCII_letters_are_run_and_their_sysroot_read()
+    {
+        // Programs that answer as cargo and rustc do: shell scripts here, Windows programs in the Windows lane
+        // (tests/WindowsLane/stand-ins, built by eng/windows-lane.sh), found on PATH and run by the real runner.
+        var root = temp.Combine("Rust Tøols");
+        var bin = Path.Combine(root, "bin");
+        Directory.CreateDirectory(bin);
+        if (OperatingSystem.IsWindows())
+        {
+            var standIns = Environment.GetEnvironmentVariable("WDK_LANE_RUST_STAND_INS") ?? throw new InvalidOperationException("WDK_LANE_RUST_STAND_INS names the folder of the cargo.exe and rustc.exe stand-ins eng/windows-lane.sh builds.");
+            File.Copy(Path.Combine(standIns, "cargo.exe"), Path.Combine(bin, "cargo.exe"));
+            File.Copy(Path.Combine(standIns, "rustc.exe"), Path.Combine(bin, "rustc.exe"));
+        }
+        else
+        {
+            foreach (var (tool, script) in new[]
+            {
+                ("cargo", "echo 'cargo 1.96.0 (stand-in 2026-12-07)'"),
+                ("rustc", "case $1 in --version) echo 'rustc 1.96.0 (stand-in 2026-12-07)' ;; --print) cd \"$(dirname \"$0\")/..\" && pwd ;; esac"),
+            })
+            {
+                File.WriteAllText(Path.Combine(bin, tool), "#!/bin/sh\n" + script + "\n");
+                File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        temp.Write(Path.Combine("Rust Tøols", "lib", "rustlib", Msvc, "lib", "libcore-0.rlib"), "");
+        var search = new ToolchainSearch(null, null, bin, null, temp.Combine("home"), OperatingSystem.IsWindows());
+
+        var toolchain = new RustToolchainLocator(ProcessRunner.Instance).Locate(search, Msvc, temp.Path);
+
+        Assert.Equal(Path.Combine(bin, Exe("cargo")), toolchain.Cargo);
+        Assert.Equal(Path.Combine(bin, Exe("rustc")), toolchain.Rustc);
+        Assert.Equal(new Version(1, 96, 0), toolchain.RustcVersion);
+        Assert.Equal(root, toolchain.Sysroot);
     }
 
     [WindowsRustFact]
