@@ -4,11 +4,11 @@ using WdkDriver.Core.Diagnostics;
 namespace WdkDriver.Core.Tests;
 
 /// <summary>
-/// Which targets a Linux build chooses, with toolchains laid out as rustup and Debian lay them out (the libraries'
-/// folders; the programs answer through a scripted runner): the MSVC target wherever one has it, the GNU fallback
-/// said once, and the clients built where they can link.
+/// Which targets a build chooses, with toolchains laid out as rustup and Debian lay them out (the libraries' folders;
+/// the programs answer through a scripted runner): on Windows, MSVC in one cargo run; off Windows (those tests are
+/// kept out of the Windows lane), the MSVC target wherever one has it, the GNU fallback said once, and the clients
+/// built where they can link.
 /// </summary>
-[Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
 public class RustBuildPlannerTests : IDisposable
 {
     private const string Msvc = "x86_64-pc-windows-msvc";
@@ -23,12 +23,12 @@ public class RustBuildPlannerTests : IDisposable
 
     /// <summary>A bin folder with cargo and rustc whose sysroot has <paramref name="core"/> for each target and
     /// <paramref name="std"/> for some.</summary>
-    private string Installation(string name, string[] core, string[]? std = null, string version = "1.96.0")
+    private string Installation(string name, string[] core, string[]? std = null, string version = "1.96.0", string suffix = "")
     {
         var bin = temp.Combine(name, "bin");
         var sysroot = temp.Combine(name, "sysroot");
-        temp.Write(Path.Combine(name, "bin", "cargo"), "");
-        temp.Write(Path.Combine(name, "bin", "rustc"), "");
+        temp.Write(Path.Combine(name, "bin", "cargo" + suffix), "");
+        temp.Write(Path.Combine(name, "bin", "rustc" + suffix), "");
         foreach (var target in core)
         {
             temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", target, "lib", "libcore-1.rlib"), "");
@@ -39,9 +39,9 @@ public class RustBuildPlannerTests : IDisposable
             temp.Write(Path.Combine(name, "sysroot", "lib", "rustlib", target, "lib", "libstd-1.rlib"), "");
         }
 
-        runner.Answer(Path.Combine(bin, "cargo"), "--version", $"cargo {version}")
-            .Answer(Path.Combine(bin, "rustc"), "--version", $"rustc {version}")
-            .Answer(Path.Combine(bin, "rustc"), "--print sysroot", sysroot);
+        runner.Answer(Path.Combine(bin, "cargo" + suffix), "--version", $"cargo {version}")
+            .Answer(Path.Combine(bin, "rustc" + suffix), "--version", $"rustc {version}")
+            .Answer(Path.Combine(bin, "rustc" + suffix), "--print sysroot", sysroot);
         return bin;
     }
 
@@ -69,6 +69,28 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    public void On_a_Windows_host_the_driver_and_clients_of_either_platform_build_for_MSVC_in_one_cargo_run_without_a_message()
+    {
+        // The Windows lane runs this on Windows: cargo.exe on a ;-separated PATH, no rust-lld, no GNU fallback.
+        var rustup = Installation("rustup", new[] { Msvc, Arm64 }, new[] { Msvc, Arm64 }, suffix: ".exe");
+        var search = new ToolchainSearch(null, null, string.Join(";", temp.Combine("elsewhere"), rustup), CargoHome: null, UserHome: temp.Combine("home"), WindowsHost: true);
+
+        foreach (var (architecture, target) in new[] { (DriverArchitecture.X64, Msvc), (DriverArchitecture.Arm64, Arm64) })
+        {
+            var driver = Planner().DriverToolchain(search, architecture, null, temp.Path, CancellationToken.None);
+            var plan = Plan(driver, search);
+
+            Assert.Equal((Path.Combine(rustup, "cargo.exe"), target), (driver.Cargo, driver.Target));
+            Assert.True(plan.OneBuild);
+            Assert.Null(plan.ClientsNotBuilt);
+        }
+
+        Assert.Empty(sink.Infos);
+        Assert.Empty(sink.Diagnostics);
+    }
+
+    [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void The_driver_is_built_for_the_MSVC_target_where_any_toolchain_has_its_core_even_after_one_that_has_only_GNU()
     {
         var debian = Installation("debian", new[] { Gnu }, new[] { Gnu });
@@ -83,6 +105,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void With_only_Debians_GNU_target_x64_falls_back_to_it_saying_once_what_it_lacks_and_how_to_add_the_MSVC_targets()
     {
         var debian = Installation("debian", new[] { Gnu }, new[] { Gnu });
@@ -100,6 +123,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void A_RustTarget_set_by_the_project_is_built_without_looking_for_the_MSVC_target_or_saying_anything()
     {
         var debian = Installation("debian", new[] { Gnu }, new[] { Gnu });
@@ -111,6 +135,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void ARM64_without_the_MSVC_target_is_WDK1003_pointing_at_the_docs()
     {
         var debian = Installation("debian", new[] { Gnu }, new[] { Gnu });
@@ -123,6 +148,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void Off_Windows_an_MSVC_driver_gets_GNU_clients_from_whichever_toolchain_has_them()
     {
         var msvc = Installation("msvc", new[] { Msvc }, new[] { "x86_64-unknown-linux-gnu" });
@@ -139,6 +165,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void An_ARM64_client_that_cannot_link_here_is_a_warning_naming_the_crate_and_what_is_missing()
     {
         var msvc = Installation("msvc", new[] { Msvc, Arm64 });
@@ -157,6 +184,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void Where_the_target_has_std_and_LIB_holds_the_C_runtime_one_cargo_run_builds_everything_for_MSVC()
     {
         var msvc = Installation("msvc", new[] { Arm64 }, new[] { Arm64 });
@@ -173,6 +201,7 @@ public class RustBuildPlannerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void A_Cargo_lock_of_version_4_keeps_the_clients_from_a_cargo_too_old_to_read_it_and_the_warning_says_so()
     {
         var msvc = Installation("msvc", new[] { Msvc });
