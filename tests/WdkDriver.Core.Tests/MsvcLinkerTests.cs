@@ -3,8 +3,8 @@ using WdkDriver.Core.Diagnostics;
 
 namespace WdkDriver.Core.Tests;
 
-/// <summary>The linker the SDK gives an MSVC target off Windows, and where a project's own linker is found first.</summary>
-[Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
+/// <summary>The linker the SDK gives an MSVC target off Windows (those tests are kept out of the Windows lane), and
+/// where a project's own linker is found first (its configuration files read on any host).</summary>
 public class MsvcLinkerTests : IDisposable
 {
     private const string Target = "x86_64-pc-windows-msvc";
@@ -52,6 +52,7 @@ public class MsvcLinkerTests : IDisposable
         Assert.False(MsvcLinker.ConfigNamesLinker(toml, Target));
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void Finds_rust_lld_where_rustup_keeps_it_in_the_sysroot()
     {
         var lld = temp.Write(Path.Combine("rust", "sysroot", "lib", "rustlib", "x86_64-unknown-linux-gnu", "bin", "rust-lld"), "");
@@ -61,6 +62,7 @@ public class MsvcLinkerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void Passes_over_a_dangling_rust_lld_and_takes_lld_link_from_PATH()
     {
         var folder = temp.Combine("rust", "sysroot", "lib", "rustlib", "x86_64-unknown-linux-gnu", "bin");
@@ -72,6 +74,7 @@ public class MsvcLinkerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void No_linker_anywhere_is_WDK1025_saying_where_it_looked_and_what_to_do()
     {
         var error = Assert.Throws<WdkException>(() => For(Toolchain(), Search())).Diagnostic;
@@ -82,6 +85,7 @@ public class MsvcLinkerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void Nothing_is_passed_on_Windows_for_GNU_or_where_the_project_names_its_linker()
     {
         temp.Write(Path.Combine("path", "rust-lld"), "");
@@ -110,6 +114,7 @@ public class MsvcLinkerTests : IDisposable
     }
 
     [Fact]
+    [Trait(LaneExclusion.Trait, LaneExclusion.OffWindowsOnly)]
     public void The_wrapper_shows_lld_rustcs_temporary_folder_under_a_fixed_name_and_passes_every_other_argument_as_it_came()
     {
         // A stand-in for lld that prints its arguments and what the fixed name points at.
